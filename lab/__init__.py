@@ -1,0 +1,76 @@
+"""Laboratorio: the platform of the Interregional Social Innovation Laboratory."""
+import logging
+import os
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(config=None, overrides: dict | None = None) -> Flask:
+    """Build the application for a config name or class (``LAB_CONFIG`` by default)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    _load_config(app, config, overrides or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_sockets(app)
+    register_errors(app)
+    register_commands(app)
+    return app
+
+
+def _load_config(app: Flask, config, overrides: dict) -> None:
+    if config is None or isinstance(config, str):
+        name = config or os.environ.get("LAB_CONFIG") or "development"
+        config = CONFIGS[name]
+    if hasattr(config, "check"):
+        config.check()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    app.logger.setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from lab.core import database, i18n, security  # noqa: F401  (database sets SQLite pragmas)
+    from lab.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from lab import accounts, core
+
+    for module in (core, accounts):
+        app.register_blueprint(module.bp)
+
+
+def register_sockets(app: Flask) -> None:
+    from lab.extensions import socketio
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=[app.config["SITE_URL"]],
+        max_http_buffer_size=64 * 1024,
+        manage_session=False,
+    )
+
+
+def register_errors(app: Flask) -> None:
+    from lab.core import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from lab.cli import lab_cli
+
+    app.cli.add_command(lab_cli)

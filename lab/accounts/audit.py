@@ -1,0 +1,93 @@
+"""The append-only audit log: entries are written once, never updated or deleted by any code path."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lab.accounts.models import User
+from lab.core.errors import NotPermitted
+from lab.core.timeutil import rome_day_bounds, utcnow
+from lab.extensions import db
+
+PAGE_SIZE = 50
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(45))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    subject = relationship("User", foreign_keys=[subject_id])
+    region = relationship("Region")
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action}>"
+
+
+def record(action: str, *, actor=None, subject=None, region_id: int | None = None,
+           address: str | None = None, **details) -> AuditEntry:
+    """Add an entry to the current transaction; it is stored when the caller commits."""
+    entry = AuditEntry(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        subject_id=getattr(subject, "id", None),
+        region_id=region_id,
+        address=address,
+        details={key: str(value) for key, value in details.items()},
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass
+class AuditFilter:
+    action: str | None = None
+    region_id: int | None = None
+    actor_email: str | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+
+def visible_entries(viewer, audit_filter: AuditFilter) -> tuple[list[AuditEntry], bool]:
+    """Return a page of entries the viewer may see, newest first, and whether more follow."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if not viewer.is_platform_admin:
+        regions = viewer.administered_region_ids()
+        if not regions:
+            raise NotPermitted(_("Solo gli amministratori possono consultare il registro delle attività."))
+        query = query.where(AuditEntry.region_id.in_(regions))
+    query = _apply_filter(query, audit_filter)
+    offset = (max(audit_filter.page, 1) - 1) * PAGE_SIZE
+    rows = list(db.session.scalars(query.offset(offset).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _apply_filter(query, audit_filter: AuditFilter):
+    if audit_filter.action:
+        query = query.where(AuditEntry.action == audit_filter.action)
+    if audit_filter.region_id:
+        query = query.where(AuditEntry.region_id == audit_filter.region_id)
+    if audit_filter.actor_email:
+        query = query.join(User, User.id == AuditEntry.actor_id).where(
+            User.email == audit_filter.actor_email.strip().lower()
+        )
+    if audit_filter.since:
+        query = query.where(AuditEntry.at >= rome_day_bounds(audit_filter.since)[0])
+    if audit_filter.until:
+        query = query.where(AuditEntry.at < rome_day_bounds(audit_filter.until)[1])
+    return query
+
+
+def known_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

@@ -1,0 +1,115 @@
+"""Signing in and out, changing and resetting passwords."""
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from lab.accounts.models import User
+from lab.accounts.passwords import check_password_strength, hash_password, verify_password
+from lab.accounts.services import user_by_email
+from lab.accounts.audit import record
+from lab.core.errors import DomainError
+from lab.core.mail import send_mail
+from lab.core.timeutil import utcnow
+from lab.extensions import db, login_manager
+
+
+class SignInFailed(DomainError):
+    status = 401
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the session's person, refusing sessions from before a password change."""
+    try:
+        id_part, version = user_id.split(":", 1)
+        user = db.session.get(User, int(id_part))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def authenticate(email: str, password: str, address: str | None) -> User:
+    """Return the person whose credentials these are, recording the attempt either way."""
+    user = user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or not user.active:
+        record("sign_in.failed", subject=user, region_id=getattr(user, "region_id", None),
+               address=address, email=(email or "")[:254])
+        db.session.commit()
+        raise SignInFailed(_("Email o password non corretti."))
+    user.last_sign_in_at = utcnow()
+    record("sign_in.succeeded", actor=user, subject=user, region_id=user.region_id, address=address)
+    db.session.commit()
+    return user
+
+
+def record_sign_out(user: User) -> None:
+    record("sign_out", actor=user, subject=user, region_id=user.region_id)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; other sessions are signed out."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_("La password attuale non è corretta."))
+    _set_password(user, new)
+    record("password.changed", actor=user, subject=user, region_id=user.region_id)
+    db.session.commit()
+
+
+def _set_password(user: User, new: str) -> None:
+    check_password_strength(new, user.email, user.full_name)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    """Tie a reset token to the current password, so it stops working once used."""
+    return user.password_hash[-16:]
+
+
+def request_password_reset(email: str, address: str | None) -> None:
+    """Email a one-hour reset link if the address has an account; say nothing either way."""
+    user = user_by_email(email)
+    record("password.reset_requested", subject=user, address=address, email=(email or "")[:254],
+           region_id=getattr(user, "region_id", None))
+    db.session.commit()
+    if user is None or not user.active:
+        return
+    token = _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    send_mail(user.email, _("Reimpostazione della password - Laboratorio"), _(
+        "Buongiorno %(name)s,\n\nper scegliere una nuova password apri questo collegamento "
+        "entro un'ora:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la password, "
+        "ignora questo messaggio.\n", name=user.full_name, link=link))
+
+
+def user_for_reset_token(token: str) -> User:
+    """Return the person a valid, unused reset token belongs to, or refuse it."""
+    max_age = current_app.config["PASSWORD_RESET_SECONDS"]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise DomainError(_("Il collegamento è scaduto: chiedine uno nuovo.")) from error
+    except BadSignature as error:
+        raise DomainError(_("Il collegamento non è valido.")) from error
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("fp") != _fingerprint(user):
+        raise DomainError(_("Il collegamento è già stato usato o non è più valido."))
+    return user
+
+
+def reset_password(token: str, new: str, address: str | None) -> User:
+    user = user_for_reset_token(token)
+    _set_password(user, new)
+    record("password.reset", actor=user, subject=user, region_id=user.region_id, address=address)
+    db.session.commit()
+    return user

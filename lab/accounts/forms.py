@@ -1,0 +1,81 @@
+"""Forms of the accounts domain; labels in Italian, translated by Flask-Babel."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from lab.accounts.models import Role
+
+
+EMAIL = {"autocomplete": "email"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw=EMAIL)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             render_kw=CURRENT_PASSWORD)
+    remember = BooleanField(_l("Ricordami su questo dispositivo"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw=EMAIL)
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nuova password"), validators=[DataRequired(), Length(max=256)],
+                             description=_l("Almeno 12 caratteri; evita parole e sequenze comuni."),
+                             render_kw=NEW_PASSWORD)
+    confirm = PasswordField(_l("Ripeti la nuova password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("Le due password non coincidono."))],
+        render_kw=NEW_PASSWORD)
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Password attuale"), validators=[DataRequired()],
+                            render_kw=CURRENT_PASSWORD)
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    full_name = StringField(_l("Nome e cognome"), validators=[DataRequired(), Length(max=120)],
+                            render_kw={"autocomplete": "name"})
+
+
+def role_choices(include_admin: bool = False) -> list[tuple[str, str]]:
+    choices = [
+        (Role.DELEGATE.value, _l("Delegato regionale")),
+        (Role.REGION_ADMIN.value, _l("Amministratore regionale")),
+        (Role.ORGANISER.value, _l("Organizzatore di forum")),
+    ]
+    if include_admin:
+        choices.append((Role.PLATFORM_ADMIN.value, _l("Amministratore della piattaforma")))
+    return choices
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("Email della persona da invitare"),
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Ruolo"), choices=role_choices())
+    region = SelectField(_l("Regione"), validators=[Optional()])
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Ruolo"), choices=role_choices(include_admin=True))
+    region = SelectField(_l("Regione"), validators=[Optional()])
+
+
+class MandateForm(FlaskForm):
+    act = StringField(_l("Atto di conferimento"), validators=[DataRequired(), Length(max=300)],
+                      description=_l("Per esempio: DGR n. 12-3456 del 10/01/2019"))
+    act_pdf = FileField(_l("Copia dell'atto (PDF, facoltativa)"),
+                        validators=[FileAllowed(["pdf"], _l("Carica un file PDF."))])
+    starts_on = DateField(_l("Valido dal"), validators=[DataRequired()])
+    ends_on = DateField(_l("Valido fino al (facoltativo)"), validators=[Optional()])
+
+
+class ButtonForm(FlaskForm):
+    """A form with no fields: a button that still carries the CSRF token."""

@@ -1,0 +1,229 @@
+"""Regions, people, their roles and signatory mandates, and invitations.
+
+Roles and mandates are never deleted, only ended, so every past date has an answer.
+"""
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lab.core.timeutil import rome_today, utcnow
+from lab.extensions import db
+
+
+class Role(enum.StrEnum):
+    PLATFORM_ADMIN = "platform_admin"
+    REGION_ADMIN = "region_admin"
+    DELEGATE = "delegate"
+    ORGANISER = "organiser"
+
+
+REGIONAL_ROLES = frozenset({Role.REGION_ADMIN, Role.DELEGATE})
+_ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+_REGIONAL_VALUES = ", ".join(f"'{role.value}'" for role in sorted(REGIONAL_ROLES))
+
+
+class Region(db.Model):
+    """A member of the Conference of Regions: a region or an autonomous province."""
+
+    __tablename__ = "regions"
+    __table_args__ = (CheckConstraint("kind IN ('region', 'autonomous_province')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    istat_code: Mapped[str] = mapped_column(String(3), unique=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name_it: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+
+    def name(self, locale: str = "it") -> str:
+        return self.name_en if locale == "en" else self.name_it
+
+    def __repr__(self) -> str:
+        return f"<Region {self.istat_code} {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    """A person with an account; belongs to at most one region."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change so old sessions and remember-me cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    region: Mapped[Region | None] = relationship()
+    role_assignments: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="user", foreign_keys="RoleAssignment.user_id",
+        order_by="RoleAssignment.started_at",
+    )
+    mandates: Mapped[list["Mandate"]] = relationship(
+        back_populates="user", foreign_keys="Mandate.user_id", order_by="Mandate.starts_on"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def active_roles(self) -> list["RoleAssignment"]:
+        return [assignment for assignment in self.role_assignments if assignment.is_active]
+
+    def has_role(self, role: Role, region_id: int | None = None) -> bool:
+        return any(
+            a.role == role and (region_id is None or a.region_id == region_id)
+            for a in self.active_roles()
+        )
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.has_role(Role.PLATFORM_ADMIN)
+
+    @property
+    def is_region_admin(self) -> bool:
+        return self.has_role(Role.REGION_ADMIN)
+
+    @property
+    def is_delegate(self) -> bool:
+        return self.has_role(Role.DELEGATE)
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.has_role(Role.ORGANISER)
+
+    def administered_region_ids(self) -> set[int]:
+        return {a.region_id for a in self.active_roles() if a.role == Role.REGION_ADMIN}
+
+    def current_mandate(self, on: date | None = None) -> "Mandate | None":
+        """Return the signatory mandate in force on a day (today by default), if any."""
+        day = on or rome_today()
+        current = [m for m in self.mandates if m.in_force_on(day)]
+        return current[-1] if current else None
+
+    @property
+    def has_signatory_authority(self) -> bool:
+        mandate = self.current_mandate()
+        return mandate is not None and self.has_role(Role.DELEGATE, mandate.region_id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class RoleAssignment(db.Model):
+    """A role held from ``started_at`` until ``ended_at`` (open while ``ended_at`` is empty)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),
+        CheckConstraint(
+            f"(role IN ({_REGIONAL_VALUES})) = (region_id IS NOT NULL)", name="regional_role_region"
+        ),
+        CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])
+    region: Mapped[Region | None] = relationship()
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        now = utcnow()
+        return self.started_at <= now and (self.ended_at is None or self.ended_at > now)
+
+    def __repr__(self) -> str:
+        return f"<RoleAssignment {self.role} user={self.user_id} region={self.region_id}>"
+
+
+class Mandate(db.Model):
+    """Signatory authority for a region, conferred by a named act, from one day to another."""
+
+    __tablename__ = "mandates"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    act: Mapped[str] = mapped_column(String(300))
+    act_pdf: Mapped[str | None] = mapped_column(String(80))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(back_populates="mandates", foreign_keys=[user_id])
+    region: Mapped[Region] = relationship()
+
+    def in_force_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    def __repr__(self) -> str:
+        return f"<Mandate user={self.user_id} region={self.region_id} {self.starts_on}>"
+
+
+class Invitation(db.Model):
+    """A single-use, expiring invitation bound to one address, with region and role preset."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role"),
+        CheckConstraint(
+            f"(role IN ({_REGIONAL_VALUES})) = (region_id IS NOT NULL)", name="regional_role_region"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Only a hash of the link's token is stored, so a database leak opens no account.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    send_count: Mapped[int] = mapped_column(default=0)
+    last_sent_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    region: Mapped[Region | None] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "pending"
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} {self.email} {self.role}>"
+

@@ -1,0 +1,19 @@
+"""The public directory of member regions and a page per region."""
+from flask import render_template
+
+from lab.accounts import bp, services
+from lab.core.timeutil import rome_today
+
+
+@bp.get("/regions")
+def regions():
+    """List the 21 members of the Conference of Regions."""
+    return render_template("accounts/regions.html", regions=services.all_regions())
+
+
+@bp.get("/regions/<slug>")
+def region(slug: str):
+    """Show a region's current delegates and who holds signatory authority."""
+    region = services.region_by_slug(slug)
+    representatives = services.representatives_on(region, rome_today())
+    return render_template("accounts/region.html", region=region, representatives=representatives)

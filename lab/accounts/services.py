@@ -1,0 +1,227 @@
+"""People, roles and signatory mandates: who may do what, and who did it when."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from lab.accounts.models import REGIONAL_ROLES, Mandate, Region, Role, RoleAssignment, User
+from lab.accounts.audit import record
+from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.timeutil import rome_day_bounds, rome_today, utcnow
+from lab.extensions import db
+
+
+def all_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name_it)))
+
+
+def region_by_slug(slug: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        raise NotFound(_("Regione non trovata."))
+    return region
+
+
+def region_by_id(region_id: int) -> Region:
+    region = db.session.get(Region, region_id)
+    if region is None:
+        raise NotFound(_("Regione non trovata."))
+    return region
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the person's interface language."""
+    user.locale = locale
+    db.session.commit()
+
+
+# --- who may manage whom -------------------------------------------------------------------
+
+def can_manage_region(actor: User, region_id: int | None) -> bool:
+    return actor.is_platform_admin or (
+        region_id is not None and region_id in actor.administered_region_ids()
+    )
+
+
+def check_can_grant(actor: User, role: Role, region_id: int | None) -> None:
+    """Platform admins grant any role; region admins grant only delegates of their region."""
+    if actor.is_platform_admin:
+        return
+    if role == Role.DELEGATE and region_id in actor.administered_region_ids():
+        return
+    raise NotPermitted(_("Non puoi assegnare questo ruolo."))
+
+
+def check_role_region(role: Role, region_id: int | None) -> None:
+    if (role in REGIONAL_ROLES) != (region_id is not None):
+        raise DomainError(
+            _("Il ruolo di delegato e di amministratore regionale richiede una regione; "
+              "gli altri ruoli no.")
+        )
+
+
+def people_visible_to(actor: User) -> list[User]:
+    """List the people an admin manages: everyone for platform admins, their region otherwise."""
+    query = select(User).options(selectinload(User.role_assignments)).order_by(User.full_name)
+    if not actor.is_platform_admin:
+        regions = actor.administered_region_ids()
+        if not regions:
+            raise NotPermitted(_("Non hai i permessi per gestire le persone."))
+        query = query.where(User.region_id.in_(regions))
+    return list(db.session.scalars(query))
+
+
+def person_for(actor: User, user_id: int) -> User:
+    """Return a person the actor may manage, or refuse."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound(_("Persona non trovata."))
+    if not can_manage_region(actor, person.region_id):
+        raise NotPermitted(_("Non puoi gestire questa persona."))
+    return person
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+def grant_role(actor: User | None, person: User, role: Role, region: Region | None = None,
+               started_at=None) -> RoleAssignment:
+    """Give a person a role (``actor`` None only for set-up commands)."""
+    region_id = region.id if region else None
+    check_role_region(role, region_id)
+    if actor is not None:
+        check_can_grant(actor, role, region_id)
+    if person.has_role(role, region_id):
+        raise DomainError(_("La persona ha già questo ruolo."))
+    if region_id is not None:
+        if person.region_id not in (None, region_id):
+            raise DomainError(_("Una persona può appartenere a una sola regione."))
+        person.region_id = region_id
+    assignment = RoleAssignment(user=person, role=role.value, region_id=region_id,
+                                granted_by_id=getattr(actor, "id", None),
+                                started_at=started_at or utcnow())
+    db.session.add(assignment)
+    record("role.granted", actor=actor, subject=person, region_id=region_id, role=role.value)
+    db.session.commit()
+    return assignment
+
+
+def end_role(actor: User, assignment: RoleAssignment) -> None:
+    """End a role now; the assignment stays in the history."""
+    check_can_grant(actor, Role(assignment.role), assignment.region_id)
+    if not assignment.is_active:
+        raise DomainError(_("Questo ruolo è già terminato."))
+    if assignment.user_id == actor.id and assignment.role == Role.PLATFORM_ADMIN:
+        raise DomainError(_("Non puoi revocare a te stesso il ruolo di amministratore."))
+    assignment.ended_at = utcnow()
+    assignment.ended_by_id = actor.id
+    if assignment.role == Role.DELEGATE:
+        _end_mandates_with_role(actor, assignment)
+    record("role.ended", actor=actor, subject=assignment.user, region_id=assignment.region_id,
+           role=assignment.role)
+    db.session.commit()
+
+
+def _end_mandates_with_role(actor: User, assignment: RoleAssignment) -> None:
+    """A mandate cannot outlive the delegate role it rests on."""
+    today = rome_today()
+    for mandate in assignment.user.mandates:
+        if mandate.region_id == assignment.region_id and mandate.in_force_on(today):
+            mandate.ends_on = today
+            mandate.ended_by_id = actor.id
+            record("mandate.ended", actor=actor, subject=assignment.user,
+                   region_id=mandate.region_id, act=mandate.act, reason="role ended")
+
+
+# --- signatory mandates --------------------------------------------------------------------
+
+@dataclass
+class MandateRequest:
+    act: str
+    starts_on: date
+    ends_on: date | None = None
+    act_pdf: str | None = None
+
+
+def grant_mandate(actor: User | None, delegate: User, request: MandateRequest) -> Mandate:
+    """Confer signatory authority on a current delegate of the actor's region."""
+    region_id = delegate.region_id
+    if actor is not None and not can_manage_region(actor, region_id):
+        raise NotPermitted(_("Non puoi conferire poteri di firma per questa regione."))
+    if region_id is None or not delegate.has_role(Role.DELEGATE, region_id):
+        raise DomainError(_("I poteri di firma si conferiscono solo a un delegato della regione."))
+    if not request.act.strip():
+        raise DomainError(_("Indica l'atto che conferisce i poteri di firma."))
+    if request.ends_on and request.ends_on < request.starts_on:
+        raise DomainError(_("La data di fine non può precedere quella di inizio."))
+    mandate = Mandate(user=delegate, region_id=region_id, act=request.act.strip(),
+                      act_pdf=request.act_pdf, starts_on=request.starts_on,
+                      ends_on=request.ends_on, granted_by_id=getattr(actor, "id", None))
+    db.session.add(mandate)
+    record("mandate.granted", actor=actor, subject=delegate, region_id=region_id,
+           act=mandate.act, starts_on=request.starts_on, ends_on=request.ends_on or "")
+    db.session.commit()
+    return mandate
+
+
+def end_mandate(actor: User, mandate: Mandate, ends_on: date | None = None) -> None:
+    """End a mandate on a day (today by default); it stays in the history."""
+    if not can_manage_region(actor, mandate.region_id):
+        raise NotPermitted(_("Non puoi modificare i poteri di firma di questa regione."))
+    day = ends_on or rome_today()
+    if mandate.ends_on is not None and mandate.ends_on <= day:
+        raise DomainError(_("Questo mandato è già terminato."))
+    if day < mandate.starts_on:
+        raise DomainError(_("La data di fine non può precedere quella di inizio."))
+    mandate.ends_on = day
+    mandate.ended_by_id = actor.id
+    record("mandate.ended", actor=actor, subject=mandate.user, region_id=mandate.region_id,
+           act=mandate.act, ends_on=day)
+    db.session.commit()
+
+
+def mandate_for(actor: User, mandate_id: int) -> Mandate:
+    mandate = db.session.get(Mandate, mandate_id)
+    if mandate is None:
+        raise NotFound(_("Mandato non trovato."))
+    if not (can_manage_region(actor, mandate.region_id) or mandate.user_id == actor.id):
+        raise NotPermitted(_("Non puoi consultare questo mandato."))
+    return mandate
+
+
+# --- who represented a region ---------------------------------------------------------------
+
+@dataclass
+class Representative:
+    person: User
+    mandate: Mandate | None
+
+    @property
+    def is_signatory(self) -> bool:
+        return self.mandate is not None
+
+
+def representatives_on(region: Region, day: date) -> list[Representative]:
+    """Return the region's delegates on a day, each with the signatory mandate then in force."""
+    day_start, day_end = rome_day_bounds(day)
+    delegates = db.session.scalars(
+        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.region_id == region.id, RoleAssignment.role == Role.DELEGATE.value,
+               RoleAssignment.started_at < day_end,
+               or_(RoleAssignment.ended_at.is_(None), RoleAssignment.ended_at > day_start))
+        .options(selectinload(User.mandates)).order_by(User.full_name).distinct()
+    )
+    result = []
+    for person in delegates:
+        mandates = [m for m in person.mandates if m.region_id == region.id and m.in_force_on(day)]
+        result.append(Representative(person, mandates[-1] if mandates else None))
+    return result

@@ -1,0 +1,47 @@
+"""Home page, health check and the npm packages the pages use."""
+from flask import abort, current_app, jsonify, render_template, send_from_directory
+from sqlalchemy import text
+
+from lab.core import bp
+from lab.extensions import db
+
+# Only these npm paths are served: the built assets, never package sources or metadata.
+VENDOR_PREFIXES = (
+    "bootstrap-italia/dist/",
+    "socket.io-client/dist/",
+    "@svg-maps/italy/",
+    "axe-core/axe.min.js",
+)
+
+
+@bp.get("/")
+def home():
+    """Show what the Laboratory is and where to start."""
+    return render_template("core/home.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """Show the accessibility statement."""
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report whether the application can reach its database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means the database is unusable
+        current_app.logger.warning("Health check failed: %s", error)
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+
+@bp.get("/vendor/<path:filename>")
+def vendor(filename: str):
+    """Serve a front-end asset installed from npm."""
+    if not filename.startswith(VENDOR_PREFIXES) or ".." in filename:
+        abort(404)
+    return send_from_directory(current_app.config["NODE_MODULES_DIR"], filename, max_age=86400)

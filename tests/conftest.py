@@ -1,0 +1,152 @@
+"""Shared fixtures: the app on a migrated database, a real SMTP server, people by role.
+
+The suite runs on SQLite by default and on PostgreSQL and Redis when ``TEST_DATABASE_URL`` and
+``TEST_REDIS_URL`` are set (``.ci/run`` sets both).
+"""
+import contextvars
+import os
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from lab import create_app
+from lab.extensions import db, limiter
+from tests.factories import make_person
+from tests.smtp import SmtpSink
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+# Reference data put there by migrations; every other table is emptied between tests.
+KEPT_TABLES = {"regions", "alembic_version"}
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+class RequestClient(FlaskClient):
+    """Serve each request in an app context of its own, as in production.
+
+    The test's own session ends its transaction first, so it holds no lock while the request
+    writes and reloads what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.rollback()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(smtp, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("instance")
+    database = TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite'}"
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": _driver(database),
+        "INSTANCE_DIR": folder,
+        "UPLOAD_DIR": folder / "uploads",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp.port,
+        "SERVER_NAME": "localhost",
+    })
+    app.test_client_class = RequestClient
+    with app.app_context():
+        reset_schema()
+        upgrade()
+    return app
+
+
+def _driver(url: str) -> str:
+    from config import database_url
+
+    return database_url(url)
+
+
+def reset_schema() -> None:
+    """Start every session from an empty database so migrations build it from nothing."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean(app, smtp):
+    with app.app_context():
+        yield
+        db.session.remove()
+        empty_tables()
+    limiter.reset()
+    smtp.clear()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- people by role ---------------------------------------------------------------------------
+
+@pytest.fixture
+def admin():
+    return make_person("admin@example.org", "Ada Admin", "platform_admin")
+
+
+@pytest.fixture
+def region_admin():
+    return make_person("admin.piemonte@example.org", "Piera Admin", "region_admin", "piemonte")
+
+
+@pytest.fixture
+def other_region_admin():
+    return make_person("admin.toscana@example.org", "Tosca Admin", "region_admin", "toscana")
+
+
+@pytest.fixture
+def delegate():
+    return make_person("delegato@example.org", "Dario Delegato", "delegate", "piemonte")
+
+
+@pytest.fixture
+def signatory():
+    return make_person("firma@example.org", "Fiorella Firma", "delegate", "piemonte", mandate=True)
+
+
+@pytest.fixture
+def organiser():
+    return make_person("organizza@example.org", "Olga Organizza", "organiser")
+
+
+def sign_in(client, user, password=None):
+    """Sign a test client in through the real form."""
+    from tests.factories import PASSWORD
+
+    response = client.post("/sign-in", data={"email": user.email, "password": password or PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
