@@ -6,8 +6,18 @@ production refuses to start without a real secret key and database.
 import os
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("LAB_INSTANCE_DIR", BASE_DIR / "instance"))
+load_dotenv(BASE_DIR / ".env")
+
+
+def env(name: str, default=None):
+    """Read a variable, treating an empty value as unset (as ``.env.example`` leaves them)."""
+    return os.environ.get(name) or default
+
+
+INSTANCE_DIR = Path(env("LAB_INSTANCE_DIR", BASE_DIR / "instance"))
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
@@ -20,45 +30,45 @@ def database_url(url: str) -> str:
 
 
 def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = env(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SITE_URL = env("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'laboratorio.sqlite'}")
+        env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'laboratorio.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
-    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
-    NODE_MODULES_DIR = Path(os.environ.get("NODE_MODULES_DIR", BASE_DIR / "node_modules"))
+    MAX_CONTENT_LENGTH = int(env("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+    UPLOAD_DIR = Path(env("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    NODE_MODULES_DIR = Path(env("NODE_MODULES_DIR", BASE_DIR / "node_modules"))
 
     BABEL_DEFAULT_LOCALE = "it"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("it", "en")
 
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_BACKEND = env("MAIL_BACKEND", "file")
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(env("MAIL_PORT", 25))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_DEFAULT_SENDER = os.environ.get(
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env(
         "MAIL_DEFAULT_SENDER", "Laboratorio <noreply@laboratorio.localhost>"
     )
-    MAIL_FILE_DIR = Path(os.environ.get("MAIL_FILE_DIR", INSTANCE_DIR / "mail"))
+    MAIL_FILE_DIR = Path(env("MAIL_FILE_DIR", INSTANCE_DIR / "mail"))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    SIGN_IN_LIMIT = os.environ.get("SIGN_IN_LIMIT", "5 per 15 minutes")
-    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "50 per 15 minutes")
+    SIGN_IN_LIMIT = env("SIGN_IN_LIMIT", "5 per 15 minutes")
+    SIGN_IN_ADDRESS_LIMIT = env("SIGN_IN_ADDRESS_LIMIT", "50 per 15 minutes")
 
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 3600
@@ -71,8 +81,8 @@ class Config:
 
     DEMO_DATA_ALLOWED = True
 
-    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
-    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SOCKETIO_ASYNC_MODE = env("SOCKETIO_ASYNC_MODE", "threading")
+    SOCKETIO_MESSAGE_QUEUE = env("SOCKETIO_MESSAGE_QUEUE")
 
 
 class DevelopmentConfig(Config):
@@ -83,7 +93,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url(
-        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+        env("TEST_DATABASE_URL", "sqlite:///:memory:")
     )
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
@@ -98,15 +108,15 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
-    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    SOCKETIO_ASYNC_MODE = env("SOCKETIO_ASYNC_MODE", "gevent")
+    MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
 
     @classmethod
     def check(cls) -> None:
         """Refuse to start with the development secret or without a database."""
-        if not os.environ.get("SECRET_KEY") or os.environ["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        if env("SECRET_KEY", DEFAULT_SECRET_KEY) == DEFAULT_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set to a real secret in production.")
-        if not os.environ.get("DATABASE_URL"):
+        if not env("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production.")
 
 

@@ -2,6 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from lab.accounts import bp, invitations, services, uploads
 from lab.accounts.forms import ButtonForm, GrantRoleForm, InvitationForm, MandateForm
@@ -11,11 +12,11 @@ from lab.core.security import admin_required
 from lab.extensions import db
 
 
-def _region_choices(actor) -> list[tuple[str, str]]:
+def _region_choices(actor) -> list[SelectChoice]:
     regions = services.all_regions()
     if not actor.is_platform_admin:
         regions = [r for r in regions if r.id in actor.administered_region_ids()]
-    return [("", _("— nessuna —"))] + [(str(r.id), r.name_it) for r in regions]
+    return [SelectChoice("", _("— nessuna —"))] + [SelectChoice(str(r.id), r.name_it) for r in regions]
 
 
 def _region_from(form) -> object:
@@ -132,7 +133,7 @@ def invitations_page():
     form = InvitationForm()
     form.region.choices = _region_choices(current_user)
     if not current_user.is_platform_admin:
-        form.role.choices = [(Role.DELEGATE.value, _("Delegato regionale"))]
+        form.role.choices = [SelectChoice(Role.DELEGATE.value, _("Delegato regionale"))]
     status = 200
     if request.method == "POST":
         status = 400

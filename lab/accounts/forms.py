@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lab.accounts.models import Role
@@ -45,14 +46,14 @@ class AcceptInvitationForm(NewPasswordForm):
                             render_kw={"autocomplete": "name"})
 
 
-def role_choices(include_admin: bool = False) -> list[tuple[str, str]]:
+def role_choices(include_admin: bool = False) -> list[SelectChoice]:
     choices = [
-        (Role.DELEGATE.value, _l("Delegato regionale")),
-        (Role.REGION_ADMIN.value, _l("Amministratore regionale")),
-        (Role.ORGANISER.value, _l("Organizzatore di forum")),
+        SelectChoice(Role.DELEGATE.value, _l("Delegato regionale")),
+        SelectChoice(Role.REGION_ADMIN.value, _l("Amministratore regionale")),
+        SelectChoice(Role.ORGANISER.value, _l("Organizzatore di forum")),
     ]
     if include_admin:
-        choices.append((Role.PLATFORM_ADMIN.value, _l("Amministratore della piattaforma")))
+        choices.append(SelectChoice(Role.PLATFORM_ADMIN.value, _l("Amministratore della piattaforma")))
     return choices
 
 

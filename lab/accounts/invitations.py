@@ -55,7 +55,7 @@ def invite(actor: User, email: str, role: Role, region: Region | None) -> tuple[
             select(Invitation).where(Invitation.email == email))):
         raise DomainError(_("C'è già un invito in attesa per questo indirizzo: puoi reinviarlo."))
     invitation = Invitation(email=email, role=role.value, region_id=region_id,
-                            invited_by_id=actor.id, token_hash="", expires_at=utcnow())
+                            invited_by_id=actor.id, token_hash="", expires_at=utcnow(), send_count=0)
     token = _renew_token(invitation)
     db.session.add(invitation)
     record("invitation.sent", actor=actor, region_id=region_id, email=email, role=role.value)

@@ -1,4 +1,6 @@
 """Password hashing (Argon2id, memory-hard) and the strength rule for new passwords."""
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -34,7 +36,13 @@ def check_password_strength(password: str, *personal: str) -> None:
         raise WeakPassword(_("La password deve avere almeno %(n)d caratteri.", n=MIN_LENGTH))
     if len(password) > 256:
         raise WeakPassword(_("La password può avere al massimo 256 caratteri."))
-    hints = [part for value in personal if value for part in value.replace("@", " ").split()]
+    hints = [part for value in personal if value
+             for part in re.split(r"[\s@._-]+", value.lower()) if len(part) >= 3]
+    remainder = password.lower()
+    for hint in hints:
+        remainder = remainder.replace(hint, "")
+    if len(remainder) < 8:
+        raise WeakPassword(_("La password è troppo simile al tuo nome o al tuo indirizzo email."))
     if zxcvbn(password[:100], user_inputs=hints)["score"] < 3:
         raise WeakPassword(_(
             "Questa password è troppo comune o facile da indovinare: "

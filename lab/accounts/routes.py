@@ -118,12 +118,13 @@ def change_password():
     """Change the signed-in person's password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            auth.change_password(current_user, form.current.data, form.password.data)
+            auth.change_password(user, form.current.data, form.password.data)
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            login_user(current_user)
+            login_user(user)  # a new session id: the old one carries the old version
             flash(_("Password aggiornata."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 400

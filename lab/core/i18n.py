@@ -1,5 +1,5 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from flask_babel import get_locale
@@ -14,6 +14,8 @@ LANG_COOKIE = "lab_lang"
 def select_locale() -> str:
     """Pick the signed-in person's language, else the remembered cookie, else Italian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
