@@ -9,56 +9,14 @@ import pytest
 from lab.accounts import invitations, services
 from lab.accounts.models import Mandate, Role
 from lab.extensions import db
+from tests.access import ROLES
+from tests.accounts import access_rules as accounts_rules
 from tests.factories import PASSWORD, make_person
 
-ROLES = ["anonymous", "delegate", "signatory", "region_admin", "other_region_admin",
-         "organiser", "admin"]
-ADMINS = {"region_admin": None, "admin": None}
-
-
-def _everyone(status):
-    return {role: status for role in ROLES}
-
-
-def _signed_in(status):
-    return {"anonymous": 302, **{role: status for role in ROLES if role != "anonymous"}}
-
-
-def _admins(allowed, other_region=403):
-    """Platform and same-region admins get ``allowed``; the other region's admin ``other_region``."""
-    return {"anonymous": 302, "delegate": 403, "signatory": 403, "organiser": 403,
-            "region_admin": allowed, "other_region_admin": other_region, "admin": allowed}
-
-
-# endpoint -> (method, url template, expected status per role)
-RULES = {
-    "core.home": ("GET", "/", _everyone(200)),
-    "core.accessibility": ("GET", "/accessibility", _everyone(200)),
-    "core.healthz": ("GET", "/healthz", _everyone(200)),
-    "core.vendor": ("GET", "/vendor/bootstrap-italia/dist/css/bootstrap-italia.min.css", _everyone(200)),
-    "static": ("GET", "/static/css/lab.css", _everyone(200)),
-    "accounts.set_language": ("POST", "/lang?lang=it", _everyone(400)),
-    "accounts.regions": ("GET", "/regions", _everyone(200)),
-    "accounts.region": ("GET", "/regions/piemonte", _everyone(200)),
-    "accounts.sign_in": ("GET", "/sign-in", _everyone(200)),
-    "accounts.sign_out": ("POST", "/sign-out", _signed_in(302)),
-    "accounts.forgot_password": ("GET", "/password/forgot", _everyone(200)),
-    "accounts.reset_password": ("GET", "/password/reset/forged", _everyone(400)),
-    "accounts.accept_invitation": ("GET", "/invitations/{token}", _everyone(200)),
-    "accounts.account": ("GET", "/account", _signed_in(200)),
-    "accounts.change_password": ("POST", "/account/password", _signed_in(400)),
-    "accounts.people": ("GET", "/admin/people", _admins(200, other_region=200)),
-    "accounts.person": ("GET", "/admin/people/{delegate}", _admins(200)),
-    "accounts.grant_role": ("POST", "/admin/people/{delegate}/roles", _admins(302)),
-    "accounts.end_role": ("POST", "/admin/roles/{assignment}/end", _admins(302)),
-    "accounts.grant_mandate": ("POST", "/admin/people/{delegate}/mandates", _admins(400)),
-    "accounts.end_mandate": ("POST", "/admin/mandates/{mandate}/end", _admins(302)),
-    "accounts.mandate_pdf": ("GET", "/mandates/{mandate}/act.pdf", _admins(404)),
-    "accounts.invitations_page": ("GET", "/admin/invitations", _admins(200, other_region=200)),
-    "accounts.resend_invitation": ("POST", "/admin/invitations/{invitation}/resend", _admins(302)),
-    "accounts.revoke_invitation": ("POST", "/admin/invitations/{invitation}/revoke", _admins(302)),
-    "accounts.log": ("GET", "/admin/audit", _admins(200, other_region=200)),
-}
+# Each domain lists its routes in tests/<domain>/access_rules.py: a RULES dict, and optionally
+# make_targets(people) returning the ids its URL templates need.
+DOMAINS = [accounts_rules]
+RULES = {endpoint: rule for domain in DOMAINS for endpoint, rule in domain.RULES.items()}
 
 
 def test_every_route_has_an_access_rule(app):
@@ -87,6 +45,9 @@ def world(smtp):
     token = smtp.last_link("invited@example.org").rsplit("/", 1)[-1]
     ids = {"delegate": target.id, "assignment": target.role_assignments[0].id,
            "mandate": mandate.id, "invitation": invitation.id, "token": token}
+    for domain in DOMAINS:
+        if hasattr(domain, "make_targets"):
+            ids.update(domain.make_targets(people))
     return people, ids
 
 
