@@ -31,6 +31,7 @@ extract-messages: $(VENV)/.installed
 
 db: setup
 	$(BIN)/flask db upgrade
+	$(BIN)/flask pact keygen
 
 demo: db
 	$(BIN)/flask lab seed-demo

@@ -80,6 +80,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     DEMO_DATA_ALLOWED = True
+    # The Ed25519 key that signs the Pact register's checkpoints; never in the database.
+    PACT_SIGNING_KEY = Path(env("PACT_SIGNING_KEY", INSTANCE_DIR / "keys" / "pact_ed25519.pem"))
 
     SOCKETIO_ASYNC_MODE = env("SOCKETIO_ASYNC_MODE", "threading")
     SOCKETIO_MESSAGE_QUEUE = env("SOCKETIO_MESSAGE_QUEUE")

@@ -45,9 +45,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from lab import accounts, core
+    from lab import accounts, core, pact
 
-    for module in (core, accounts):
+    for module in (core, accounts, pact):
         app.register_blueprint(module.bp)
 
 
@@ -72,5 +72,7 @@ def register_errors(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lab.cli import lab_cli
+    from lab.pact.cli import pact_cli
 
     app.cli.add_command(lab_cli)
+    app.cli.add_command(pact_cli)

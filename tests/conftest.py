@@ -14,6 +14,8 @@ from sqlalchemy import text
 
 from lab import create_app
 from lab.extensions import db, limiter
+from lab.pact.keys import generate_key_file
+from tests.append_only import triggers_bypassed
 from tests.factories import make_person
 from tests.smtp import SmtpSink
 
@@ -55,7 +57,9 @@ def app(smtp, tmp_path_factory):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp.port,
         "SERVER_NAME": "localhost",
+        "PACT_SIGNING_KEY": folder / "keys" / "pact.pem",
     })
+    generate_key_file(app.config["PACT_SIGNING_KEY"])
     app.test_client_class = RequestClient
     with app.app_context():
         reset_schema()
@@ -82,7 +86,7 @@ def reset_schema() -> None:
 
 def empty_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
-    with db.engine.begin() as connection:
+    with db.engine.begin() as connection, triggers_bypassed(connection):
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

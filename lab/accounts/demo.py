@@ -15,6 +15,10 @@ DEMO_PEOPLE = [
     ("delegata.toscana@laboratorio.example", "Chiara Neri", [Role.DELEGATE], "toscana", None),
     ("delegato.puglia@laboratorio.example", "Antonio De Santis", [Role.DELEGATE], "puglia", None),
     ("delegata.trento@laboratorio.example", "Anna Moser", [Role.DELEGATE], "trento", None),
+    ("firma.lazio@laboratorio.example", "Paolo Romano", [Role.DELEGATE], "lazio",
+     ("DGR n. 3-4567 del 02/03/2020 (dato dimostrativo)", date(2020, 3, 2))),
+    ("firma.sardegna@laboratorio.example", "Maria Sanna", [Role.DELEGATE], "sardegna",
+     ("DGR n. 5-6789 del 15/01/2019 (dato dimostrativo)", date(2019, 1, 15))),
     ("organizzatrice@laboratorio.example", "Sara Colombo", [Role.ORGANISER], None, None),
 ]
 

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lab.core.timeutil import rome_today, utcnow
+from lab.core.timeutil import rome_today, to_rome_date, utcnow
 from lab.extensions import db
 
 
@@ -173,11 +173,16 @@ class Mandate(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When someone ended the mandate: from that day on it is no longer in force, even though
+    # ``ends_on`` (the last day of the act's validity) may be that same day.
+    ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="mandates", foreign_keys=[user_id])
     region: Mapped[Region] = relationship()
 
     def in_force_on(self, day: date) -> bool:
+        if self.ended_at is not None and to_rome_date(self.ended_at) <= day:
+            return False
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
     def __repr__(self) -> str:

@@ -138,6 +138,7 @@ def _end_mandates_with_role(actor: User, assignment: RoleAssignment) -> None:
         if mandate.region_id == assignment.region_id and mandate.in_force_on(today):
             mandate.ends_on = today
             mandate.ended_by_id = actor.id
+            mandate.ended_at = utcnow()
             record("mandate.ended", actor=actor, subject=assignment.user,
                    region_id=mandate.region_id, act=mandate.act, reason="role ended")
 
@@ -184,6 +185,8 @@ def end_mandate(actor: User, mandate: Mandate, ends_on: date | None = None) -> N
         raise DomainError(_("La data di fine non può precedere quella di inizio."))
     mandate.ends_on = day
     mandate.ended_by_id = actor.id
+    if day <= rome_today():
+        mandate.ended_at = utcnow()
     record("mandate.ended", actor=actor, subject=mandate.user, region_id=mandate.region_id,
            act=mandate.act, ends_on=day)
     db.session.commit()

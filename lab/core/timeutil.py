@@ -19,3 +19,8 @@ def rome_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def rome_today() -> date:
     return datetime.now(ROME).date()
+
+
+def to_rome_date(moment: datetime) -> date:
+    """The calendar day in Rome of a naive-UTC moment."""
+    return moment.replace(tzinfo=UTC).astimezone(ROME).date()

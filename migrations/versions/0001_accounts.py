@@ -136,6 +136,7 @@ def upgrade():
     sa.Column('granted_by_id', sa.Integer(), nullable=True),
     sa.Column('granted_at', sa.DateTime(), nullable=False),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint('ends_on IS NULL OR ends_on >= starts_on', name=op.f('ck_mandates_ends_after_start')),
     sa.ForeignKeyConstraint(['ended_by_id'], ['users.id'], name=op.f('fk_mandates_ended_by_id_users')),
     sa.ForeignKeyConstraint(['granted_by_id'], ['users.id'], name=op.f('fk_mandates_granted_by_id_users')),

@@ -1,0 +1,96 @@
+"""The register in other forms: open-data CSV, the full JSON chain, QR codes and PDF receipts."""
+import csv
+import io
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from flask_babel import gettext as _
+
+from lab.pact.canonical import ENTRY_FIELDS, timestamp
+from lab.pact.models import LedgerEntry
+
+_NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+CSV_COLUMNS = (*ENTRY_FIELDS, "region_name", "prev_hash", "entry_hash")
+
+
+def registry_csv(entries) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow([_field(entry, name) for name in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _field(entry: LedgerEntry, name: str):
+    if name == "region_name":
+        return entry.region.name_it
+    if name == "signed_at":
+        return timestamp(entry.signed_at)
+    return getattr(entry, name)
+
+
+def entry_document(row) -> dict:
+    """One entry of ``ledger.json``: the hashed fields plus both hashes."""
+    document = {name: row[name] for name in (*ENTRY_FIELDS, "prev_hash", "entry_hash")}
+    document["signed_at"] = timestamp(row["signed_at"])
+    document["demo"] = bool(document["demo"])
+    return document
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, title=url)
+
+
+def certificate_pdf(entry: LedgerEntry, url: str, checkpoint: dict | None) -> bytes:
+    """A one-page certificate of an entry with its hashes and a QR code of its address."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(_("Registro del Patto per l'innovazione sociale"))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 9, _latin(_("Patto per l'innovazione sociale - voce n. %(seq)d del registro",
+                                    seq=entry.seq)), **_NEXT_LINE)
+    pdf.ln(4)
+    pdf.set_font("Helvetica", size=11)
+    kind = _("Adesione") if entry.kind == "adhesion" else _("Recesso")
+    rows = [
+        (_("Tipo"), kind), (_("Regione"), entry.region.name_it),
+        (_("Versione del Patto"), str(entry.version_number)),
+        (_("Firmatario"), f"{entry.signer_name}, {entry.signer_title}"),
+        (_("Atto di conferimento"), entry.mandate_act), (_("Luogo"), entry.place),
+        (_("Data e ora (UTC)"), timestamp(entry.signed_at)),
+    ]
+    if entry.event:
+        rows.append((_("Evento"), entry.event))
+    if entry.reason:
+        rows.append((_("Motivazione"), entry.reason))
+    if entry.demo:
+        rows.append((_("Nota"), _("dato dimostrativo")))
+    for label, value in rows:
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(55, 7, _latin(label))
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 7, _latin(value), **_NEXT_LINE)
+    pdf.ln(3)
+    pdf.set_font("Courier", size=9)
+    for label, value in ((_("Hash del testo"), entry.text_hash),
+                         (_("Hash precedente"), entry.prev_hash),
+                         (_("Hash della voce"), entry.entry_hash)):
+        pdf.multi_cell(0, 5, _latin(f"{label}: {value}"), align="L", **_NEXT_LINE)
+    if checkpoint:
+        pdf.multi_cell(0, 5, _latin(_("Checkpoint firmato") + f" {checkpoint['seq']}: "
+                                    f"{checkpoint['signature']}"), align="L", **_NEXT_LINE)
+    image = io.BytesIO()
+    segno.make(url, error="m").save(image, kind="png", scale=5)
+    image.seek(0)
+    pdf.image(image, x=pdf.l_margin, y=pdf.get_y() + 4, w=45)
+    pdf.set_xy(pdf.l_margin + 50, pdf.get_y() + 8)
+    pdf.set_font("Helvetica", size=9)
+    pdf.multi_cell(0, 5, _latin(url), **_NEXT_LINE)
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """The PDF core fonts cover Latin-1: keep accented Italian, replace anything else."""
+    return text.encode("latin-1", "replace").decode("latin-1")

@@ -1,0 +1,133 @@
+"""Public pages of the Pact, the signing and withdrawal pages, and the register's exports."""
+import json
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lab.core.errors import DomainError
+from lab.pact import bp, exports, ledger, services, versions
+from lab.pact.forms import SignForm, WithdrawForm
+from lab.pact.italy_map import italy_map
+
+
+def _as_of() -> date | None:
+    value = request.args.get("as_of")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400, _("La data deve essere nel formato AAAA-MM-GG."))
+
+
+@bp.get("")
+def register():
+    """Show the Pact in force, who adheres to it, and the map of Italy by status."""
+    as_of = _as_of()
+    standings = services.register_as_of(as_of)
+    return render_template("pact/register.html", version=versions.current_version(),
+                           standings=standings, as_of=as_of, italy=italy_map(),
+                           by_slug={s.region.slug: s for s in standings})
+
+
+@bp.get("/versions/<int:number>")
+def version(number: int):
+    """Show one version of the Pact and what changed from the one before."""
+    shown = versions.version_by_number(number)
+    if shown.status == "draft":
+        abort(404)
+    previous = versions.previous_version(shown)
+    diff = versions.diff_lines(previous, shown) if previous else None
+    return render_template("pact/version.html", version=shown, previous=previous, diff=diff)
+
+
+@bp.route("/sign", methods=["GET", "POST"])
+@login_required
+def sign():
+    """Sign the Pact on behalf of the delegate's region."""
+    version = versions.current_version()
+    mandate = services.check_signatory(current_user, version)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            entry = services.sign_pact(current_user, version, services.Declaration(
+                password=form.password.data, declared=form.declared.data, title=form.title.data,
+                place=form.place.data, event=form.event.data or ""))
+        except DomainError as error:
+            form.declared.errors.append(error.message)
+        else:
+            flash(_("Adesione registrata: voce n. %(seq)d del registro.", seq=entry.seq), "success")
+            return redirect(url_for("pact.entry", seq=entry.seq))
+    status = 400 if form.errors else 200
+    return render_template("pact/sign.html", form=form, version=version, mandate=mandate,
+                           last=services.last_entry(mandate.region)), status
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw():
+    """Withdraw the delegate's region from the Pact, stating why."""
+    mandate = services.check_signatory(current_user, versions.current_version())
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            entry = services.withdraw(current_user, services.Declaration(
+                password=form.password.data, declared=form.declared.data,
+                place=form.place.data, reason=form.reason.data))
+        except DomainError as error:
+            form.declared.errors.append(error.message)
+        else:
+            flash(_("Recesso registrato: voce n. %(seq)d del registro.", seq=entry.seq), "success")
+            return redirect(url_for("pact.entry", seq=entry.seq))
+    status = 400 if form.errors else 200
+    return render_template("pact/withdraw.html", form=form, mandate=mandate), status
+
+
+@bp.get("/ledger/<int:seq>")
+def entry(seq: int):
+    """Show one register entry, its hashes, how to verify it and its QR code."""
+    shown = services.entry_by_seq(seq)
+    checkpoint = ledger.checkpoint_at(seq)
+    url = url_for("pact.entry", seq=seq, _external=True)
+    return render_template("pact/entry.html", entry=shown, qr=exports.qr_svg(url),
+                           checkpoint=ledger.checkpoint_document(checkpoint) if checkpoint else None)
+
+
+@bp.get("/ledger/<int:seq>/certificate.pdf")
+def certificate(seq: int):
+    """Download the PDF certificate of a register entry."""
+    shown = services.entry_by_seq(seq)
+    checkpoint = ledger.checkpoint_at(seq)
+    pdf = exports.certificate_pdf(shown, url_for("pact.entry", seq=seq, _external=True),
+                                  ledger.checkpoint_document(checkpoint) if checkpoint else None)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="patto-registro-{seq}.pdf"'})
+
+
+@bp.get("/ledger.json")
+def ledger_json():
+    """Publish the whole chain and the latest signed checkpoint, for anyone to verify."""
+    latest = ledger.latest_checkpoint()
+    document = {
+        "entries": [exports.entry_document(row) for row in ledger.ledger_rows()],
+        "checkpoint": ledger.checkpoint_document(latest) if latest else None,
+    }
+    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
+
+
+@bp.get("/registry.csv")
+def registry_csv():
+    """Download the register as open data (CSV)."""
+    return Response(exports.registry_csv(services.all_entries()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="registro-patto.csv"'})
+
+
+@bp.get("/checkpoint")
+def checkpoint():
+    """Serve the latest signed checkpoint and the platform's public key."""
+    latest = ledger.latest_checkpoint()
+    if latest is None:
+        return {"checkpoint": None, "public_key": None}
+    return {"checkpoint": ledger.checkpoint_document(latest), "public_key": latest.public_key}

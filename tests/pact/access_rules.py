@@ -1,0 +1,31 @@
+"""Expected status per role for the Pact's routes (see tests/test_access_matrix.py)."""
+from lab.pact import services, versions
+from tests.access import ROLES, everyone
+from tests.pact.conftest import TEXT, declaration
+
+
+def _only(allowed_role, status):
+    return {"anonymous": 302, **{r: (status if r == allowed_role else 403) for r in ROLES[1:]}}
+
+
+RULES = {
+    "pact.register": ("GET", "/pact", everyone(200)),
+    "pact.version": ("GET", "/pact/versions/1", everyone(200)),
+    "pact.entry": ("GET", "/pact/ledger/1", everyone(200)),
+    "pact.certificate": ("GET", "/pact/ledger/1/certificate.pdf", everyone(200)),
+    "pact.ledger_json": ("GET", "/pact/ledger.json", everyone(200)),
+    "pact.registry_csv": ("GET", "/pact/registry.csv", everyone(200)),
+    "pact.checkpoint": ("GET", "/pact/checkpoint", everyone(200)),
+    "pact.sign": ("GET", "/pact/sign", _only("signatory", 200)),
+    "pact.withdraw": ("GET", "/pact/withdraw", _only("signatory", 200)),
+    "pact.admin_versions": ("GET", "/pact/admin", _only("admin", 200)),
+    "pact.admin_version": ("GET", "/pact/admin/versions/1", _only("admin", 200)),
+    "pact.publish_version": ("POST", "/pact/admin/versions/1/publish", _only("admin", 302)),
+}
+
+
+def make_targets(people):
+    """Publish version 1 and record the signatory's adhesion as entry 1."""
+    version = versions.publish(people["admin"], versions.save_draft(people["admin"], "Patto", TEXT))
+    services.sign_pact(people["signatory"], version, declaration())
+    return {}
