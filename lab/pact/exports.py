@@ -40,7 +40,7 @@ def entry_document(row) -> dict:
 
 
 def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, title=url)
+    return segno.make(url, error="m").svg_inline(scale=4, title=url, omitsize=True)
 
 
 def certificate_pdf(entry: LedgerEntry, url: str, checkpoint: dict | None) -> bytes:
