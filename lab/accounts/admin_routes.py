@@ -14,9 +14,9 @@ from lab.extensions import db
 
 def _region_choices(actor) -> list[SelectChoice]:
     regions = services.all_regions()
-    if not actor.is_platform_admin:
-        regions = [r for r in regions if r.id in actor.administered_region_ids()]
-    return [SelectChoice("", _("— nessuna —"))] + [SelectChoice(str(r.id), r.name_it) for r in regions]
+    choices = [SelectChoice(str(r.id), r.name_it) for r in regions
+               if actor.is_platform_admin or r.id in actor.administered_region_ids()]
+    return [SelectChoice("", _("— nessuna —"))] + choices if actor.is_platform_admin else choices
 
 
 def _region_from(form) -> object:

@@ -1,8 +1,7 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
 from flask import current_app, has_request_context, request
-from flask_login import current_user
-
 from flask_babel import get_locale
+from flask_login import current_user
 
 from lab.core.markup import markdown_filter
 from lab.core.navigation import nav_items
@@ -11,7 +10,17 @@ from lab.extensions import babel
 LANG_COOKIE = "lab_lang"
 
 
+# Dates in English pages follow British usage (day/month/year), as Italian ones do.
+_FORMAT_LOCALES = {"en": "en_GB"}
+
+
 def select_locale() -> str:
+    """Return the locale for the chosen language (translations fall back from en_GB to en)."""
+    language = chosen_language()
+    return _FORMAT_LOCALES.get(language, language)
+
+
+def chosen_language() -> str:
     """Pick the signed-in person's language, else the remembered cookie, else Italian."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -33,4 +42,4 @@ def init_app(app) -> None:
 
     @app.context_processor
     def page_context():
-        return {"current_locale": str(get_locale()), "nav_items": nav_items}
+        return {"current_locale": get_locale().language, "nav_items": nav_items}

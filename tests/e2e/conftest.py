@@ -26,19 +26,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 START_TIMEOUT = 30
 DEMO_PASSWORD = "Laboratorio-demo-2019"
+# The Makefile's `db` and `demo` targets.
+SETUP_COMMANDS = [("db", "upgrade"), ("pact", "keygen"), ("lab", "seed-demo")]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pytest_collection_modifyitems(config, items):
+    # A conftest's hook sees the whole session's items, so mark only this folder's.
     folder = Path(__file__).parent
     for item in items:
-        if folder in Path(str(item.fspath)).parents:
+        if folder in item.path.parents:
             item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(autouse=True)
 def _clean():
-    """Replace the suite's per-test clean-up: these tests never open the in-process app or its database."""
+    """Skip the suite's per-test clean-up: these tests never touch the in-process app."""
     yield
 
 
@@ -46,10 +49,7 @@ def _clean():
 class LiveServer:
     base_url: str
     smtp: SmtpSink
-    folder: Path
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
+    folder: Path  # holds the database, the uploads and server.stderr.log
 
 
 def _server_env(folder: Path, port: int, smtp_port: int) -> dict[str, str]:
@@ -66,10 +66,18 @@ def _server_env(folder: Path, port: int, smtp_port: int) -> dict[str, str]:
         "PORT": str(port),
         "PYTHONUNBUFFERED": "1",
     })
-    # Settings a developer may have exported for their own server must not leak in.
-    for name in ("UPLOAD_DIR", "MAIL_FILE_DIR", "RATELIMIT_STORAGE_URI", "SOCKETIO_MESSAGE_QUEUE",
-                 "SIGN_IN_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "FLASK_APP"):
-        env.pop(name, None)
+    # Pin what a developer's shell or .env might set for their own server (load_dotenv never
+    # overrides a variable that is already set).
+    env.update({
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "MAIL_FILE_DIR": str(folder / "mail"),
+        "PACT_SIGNING_KEY": str(folder / "keys" / "pact_ed25519.pem"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SIGN_IN_LIMIT": "5 per 15 minutes",
+        "SIGN_IN_ADDRESS_LIMIT": "50 per 15 minutes",
+        "SOCKETIO_MESSAGE_QUEUE": "",
+    })
+    env.pop("FLASK_APP", None)
     return env
 
 
@@ -93,9 +101,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
     pytest.fail(f"The e2e server did not answer /healthz within {START_TIMEOUT}s "
-                f"(exit code {process.poll()}). Last lines of its stderr:\n{tail}")
+                f"(exit code {process.poll()}). Last lines of its stderr:\n{_log_tail(log)}")
+
+
+def _log_tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-4000:] if log.exists() else ""
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -108,28 +119,34 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _serve(folder: Path, sink: SmtpSink):
+    port = free_port()
+    env = _server_env(folder, port, sink.port)
+    for command in SETUP_COMMANDS:
+        _flask(env, *command)
+    log = folder / "server.stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(base_url, process, log)
+        yield LiveServer(base_url, sink, folder)
+        if process.poll() is not None:
+            pytest.fail(f"The e2e server died during the tests (exit code {process.returncode}). "
+                        f"Last lines of its stderr:\n{_log_tail(log)}")
+    finally:
+        _stop(process)
+
+
 @pytest.fixture(scope="session")
 def live_server():
     with tempfile.TemporaryDirectory(prefix="lab-e2e-") as tmp:
-        folder = Path(tmp)
         sink = SmtpSink()
         sink.start()
-        port = free_port()
-        env = _server_env(folder, port, sink.port)
-        log = folder / "server.stderr.log"
-        process = None
         try:
-            _flask(env, "db", "upgrade")
-            _flask(env, "lab", "seed-demo")
-            with log.open("wb") as stderr:
-                process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env,
-                                           stdout=subprocess.DEVNULL, stderr=stderr)
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_healthy(base_url, process, log)
-            yield LiveServer(base_url, sink, folder)
+            yield from _serve(Path(tmp), sink)
         finally:
-            if process is not None:
-                _stop(process)
             sink.stop()
 
 
@@ -166,7 +183,10 @@ def shot(page, name: str) -> Path:
 
 
 def check_accessibility(page) -> list[dict]:
-    """Run axe-core (served by the app, so the CSP allows it) and return serious and critical violations."""
+    """Run axe-core and return its serious and critical violations.
+
+    axe is served by the app itself, so the page's Content-Security-Policy lets it load.
+    """
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
     page.add_script_tag(url=origin + "/vendor/axe-core/axe.min.js")
     violations = page.evaluate(
@@ -184,10 +204,19 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def textbox(page, name: str):
+    """Find a field by the name a screen reader announces.
+
+    ``get_by_label`` would match the label's whole text, including the required-field star
+    that is hidden from assistive technology.
+    """
+    return page.get_by_role("textbox", name=name, exact=True)
+
+
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the sign-in form and wait to land on the next page."""
     page.goto("/sign-in")
-    page.get_by_role("textbox", name="Email", exact=True).fill(email)
-    page.get_by_role("textbox", name="Password", exact=True).fill(password)
+    textbox(page, "Email").fill(email)
+    textbox(page, "Password").fill(password)
     page.get_by_role("button", name="Accedi", exact=True).click()
     page.wait_for_url(lambda url: "/sign-in" not in url)
