@@ -1,0 +1,66 @@
+"""Admin pages: people, mandates with their PDF act, and the audit log with its filters."""
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from lab.accounts.models import Mandate
+from lab.extensions import db
+from tests.conftest import sign_in
+from tests.factories import make_person
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_region_admin_confers_a_mandate_with_its_pdf(client, region_admin, delegate):
+    sign_in(client, region_admin)
+    response = client.post(f"/admin/people/{delegate.id}/mandates", data={
+        "act": "DGR n. 9-1234 del 01/02/2024", "starts_on": "2024-02-01",
+        "act_pdf": (io.BytesIO(PDF), "dgr.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    mandate = db.session.scalars(select(Mandate)).one()
+    assert mandate.act == "DGR n. 9-1234 del 01/02/2024" and mandate.starts_on == date(2024, 2, 1)
+    download = client.get(f"/mandates/{mandate.id}/act.pdf")
+    assert download.status_code == 200 and download.data == PDF
+    assert "Dario Delegato" in client.get("/regions/piemonte").get_data(as_text=True)
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_stored(client, region_admin, delegate):
+    sign_in(client, region_admin)
+    response = client.post(f"/admin/people/{delegate.id}/mandates", data={
+        "act": "DGR 1", "starts_on": "2024-02-01",
+        "act_pdf": (io.BytesIO(b"MZ not a pdf"), "dgr.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "non è un PDF" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Mandate)).first() is None
+
+
+def test_other_regions_admin_cannot_see_the_person(client, other_region_admin, delegate):
+    sign_in(client, other_region_admin)
+    assert client.get(f"/admin/people/{delegate.id}").status_code == 403
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert "Dario Delegato" not in page
+
+
+def test_region_admin_sees_only_their_regions_audit_entries(client, region_admin, other_region_admin):
+    toscano = make_person("toscano@example.org", "Toscano", "delegate", "toscana")
+    piemontese = make_person("piemontese@example.org", "Piemontese", "delegate", "piemonte")
+    for person in (toscano, piemontese):
+        client.post("/sign-in", data={"email": person.email, "password": "sbagliata"})
+    sign_in(client, region_admin)
+    page = client.get("/admin/audit?action=sign_in.failed").get_data(as_text=True)
+    assert "piemontese@example.org" in page and "toscano@example.org" not in page
+
+
+def test_platform_admin_filters_the_audit_log(client, admin):
+    toscano = make_person("toscano@example.org", "Toscano", "delegate", "toscana")
+    client.post("/sign-in", data={"email": toscano.email, "password": "sbagliata"})
+    sign_in(client, admin)
+    everything = client.get("/admin/audit").get_data(as_text=True)
+    assert "sign_in.failed" in everything and "sign_in.succeeded" in everything
+    toscana_id = toscano.region_id
+    filtered = client.get(f"/admin/audit?region={toscana_id}&action=sign_in.failed").get_data(as_text=True)
+    assert "toscano@example.org" in filtered and "sign_in.succeeded</code>" not in filtered
+    by_actor = client.get("/admin/audit?actor=admin@example.org").get_data(as_text=True)
+    assert "sign_in.succeeded" in by_actor and "toscano@example.org" not in by_actor
+    assert "Nessuna voce" in client.get("/admin/audit?since=2999-01-01").get_data(as_text=True)
