@@ -1,5 +1,6 @@
 """Password hashing (Argon2id, memory-hard) and the strength rule for new passwords."""
 import re
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,8 +11,12 @@ from zxcvbn import zxcvbn
 from lab.core.errors import DomainError
 
 MIN_LENGTH = 12
-# A real hash to verify against when the account does not exist, so timing reveals nothing.
-_DUMMY_HASH = PasswordHasher().hash("laboratorio-no-such-account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the account does not exist, so timing reveals nothing."""
+    return PasswordHasher().hash("laboratorio-no-such-account")
 
 
 class WeakPassword(DomainError):
@@ -25,7 +30,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return PasswordHasher().verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        verified = PasswordHasher().verify(password_hash or _dummy_hash(), password)
+        return verified and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -89,8 +89,6 @@ def reset_password(token: str):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Create an account from an invitation link."""
-    if current_user.is_authenticated:
-        logout_user()
     invitation = invitations.pending_invitation(token)
     form = AcceptInvitationForm()
     if form.validate_on_submit():

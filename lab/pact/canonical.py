@@ -22,13 +22,17 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+# One encoder for every call: verifying 100,000 entries builds no encoder per entry.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def timestamp(moment: datetime) -> str:
-    """UTC to the second, ISO 8601 with a Z: ``2019-01-23T10:30:00Z``."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC to the second, ISO 8601 with a Z: ``2019-01-23T10:30:00Z`` (from naive UTC)."""
+    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def canonical_json(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(data).encode("utf-8")
 
 
 def entry_payload(fields: dict) -> dict:

@@ -3,14 +3,11 @@ import csv
 import io
 
 import segno
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from flask_babel import gettext as _
 
 from lab.pact.canonical import ENTRY_FIELDS, timestamp
 from lab.pact.models import LedgerEntry
 
-_NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 CSV_COLUMNS = (*ENTRY_FIELDS, "region_name", "prev_hash", "entry_hash")
 
 
@@ -45,12 +42,16 @@ def qr_svg(url: str) -> str:
 
 def certificate_pdf(entry: LedgerEntry, url: str, checkpoint: dict | None) -> bytes:
     """A one-page certificate of an entry with its hashes and a QR code of its address."""
+    from fpdf import FPDF  # imported here: it is slow to load and only certificates need it
+    from fpdf.enums import XPos, YPos
+
+    next_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
     pdf = FPDF(format="A4")
     pdf.set_title(_("Registro del Patto per l'innovazione sociale"))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.multi_cell(0, 9, _latin(_("Patto per l'innovazione sociale - voce n. %(seq)d del registro",
-                                    seq=entry.seq)), **_NEXT_LINE)
+                                    seq=entry.seq)), **next_line)
     pdf.ln(4)
     pdf.set_font("Helvetica", size=11)
     kind = _("Adesione") if entry.kind == "adhesion" else _("Recesso")
@@ -71,23 +72,23 @@ def certificate_pdf(entry: LedgerEntry, url: str, checkpoint: dict | None) -> by
         pdf.set_font("Helvetica", "B", 11)
         pdf.cell(55, 7, _latin(label))
         pdf.set_font("Helvetica", size=11)
-        pdf.multi_cell(0, 7, _latin(value), **_NEXT_LINE)
+        pdf.multi_cell(0, 7, _latin(value), **next_line)
     pdf.ln(3)
     pdf.set_font("Courier", size=9)
     for label, value in ((_("Hash del testo"), entry.text_hash),
                          (_("Hash precedente"), entry.prev_hash),
                          (_("Hash della voce"), entry.entry_hash)):
-        pdf.multi_cell(0, 5, _latin(f"{label}: {value}"), align="L", **_NEXT_LINE)
+        pdf.multi_cell(0, 5, _latin(f"{label}: {value}"), align="L", **next_line)
     if checkpoint:
         pdf.multi_cell(0, 5, _latin(_("Checkpoint firmato") + f" {checkpoint['seq']}: "
-                                    f"{checkpoint['signature']}"), align="L", **_NEXT_LINE)
+                                    f"{checkpoint['signature']}"), align="L", **next_line)
     image = io.BytesIO()
     segno.make(url, error="m").save(image, kind="png", scale=5)
     image.seek(0)
     pdf.image(image, x=pdf.l_margin, y=pdf.get_y() + 4, w=45)
     pdf.set_xy(pdf.l_margin + 50, pdf.get_y() + 8)
     pdf.set_font("Helvetica", size=9)
-    pdf.multi_cell(0, 5, _latin(url), **_NEXT_LINE)
+    pdf.multi_cell(0, 5, _latin(url), **next_line)
     return bytes(pdf.output())
 
 

@@ -1,8 +1,11 @@
 """Appending to the register, one writer at a time, and reading it back for verification."""
+import multiprocessing
+import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -30,17 +33,29 @@ def ledger_locked():
 
 
 def head() -> tuple[int, str]:
-    last = db.session.execute(
-        select(LedgerEntry.seq, LedgerEntry.entry_hash).order_by(LedgerEntry.seq.desc()).limit(1)
-    ).first()
+    last = _last_entry()
     return (last.seq, last.entry_hash) if last else (0, GENESIS_HASH)
+
+
+def _last_entry():
+    return db.session.execute(
+        select(LedgerEntry.seq, LedgerEntry.entry_hash, LedgerEntry.signed_at)
+        .order_by(LedgerEntry.seq.desc()).limit(1)).first()
 
 
 def append(fields: dict) -> LedgerEntry:
     """Add the next entry and a signed checkpoint of the new head; the caller holds the lock
-    and commits, so both are stored together or not at all."""
-    seq, prev = head()
-    fields = {**fields, "seq": seq + 1, "signed_at": fields["signed_at"].replace(microsecond=0)}
+    and commits, so both are stored together or not at all.
+
+    Entries are in time order as well as in sequence order, which lets the register on a past
+    day be found through the ``signed_at`` index.
+    """
+    last = _last_entry()
+    seq, prev = (last.seq, last.entry_hash) if last else (0, GENESIS_HASH)
+    signed_at = fields["signed_at"].replace(microsecond=0)
+    if last and signed_at < last.signed_at:
+        raise ValueError("register entries must not be dated before the entry they follow")
+    fields = {**fields, "seq": seq + 1, "signed_at": signed_at}
     entry = LedgerEntry(**fields, prev_hash=prev, entry_hash=entry_hash(prev, fields))
     db.session.add(entry)
     db.session.add(sign_checkpoint(entry.seq, entry.entry_hash))
@@ -74,16 +89,14 @@ _COLUMNS = [getattr(LedgerEntry, name) for name in (*ENTRY_FIELDS, "prev_hash", 
 
 
 def ledger_rows():
-    """Stream every entry as a plain mapping, in sequence order, without building ORM objects."""
-    result = db.session.execute(select(*_COLUMNS).order_by(LedgerEntry.seq).execution_options(
-        yield_per=5000))
-    for row in result.mappings():
-        yield row
+    """Stream every entry as a plain mapping, in sequence order, through Core (no ORM rows)."""
+    connection = db.session.connection().execution_options(yield_per=5000)
+    yield from connection.execute(select(*_COLUMNS).order_by(LedgerEntry.seq)).mappings()
 
 
 def verify_ledger(saved_checkpoint: dict | None = None) -> Verdict:
     """Check the chain, the newest stored checkpoint and, if given, a checkpoint saved earlier."""
-    verdict = verify_chain(ledger_rows())
+    verdict = _verify_whole_chain()
     if not verdict.ok:
         return verdict
     checkpoints = [checkpoint_document(c) for c in [latest_checkpoint()] if c is not None]
@@ -99,6 +112,55 @@ def verify_ledger(saved_checkpoint: dict | None = None) -> Verdict:
         return Verdict(False, verdict.count, verdict.head, checkpoints[0]["seq"] + 1,
                        "entries after the last signed checkpoint were not added by the platform")
     return verdict
+
+
+# From this length on, the chain is checked in one process per core, each over a range of
+# sequence numbers; the ranges are then joined link by link.
+PARALLEL_FROM = 20_000
+
+
+def _verify_whole_chain() -> Verdict:
+    last_seq = head()[0]
+    workers = min(os.cpu_count() or 1, 8)
+    if last_seq < PARALLEL_FROM or workers < 2:
+        return verify_chain(ledger_rows())
+    size = -(-last_seq // workers)
+    ranges = [(start, min(start + size - 1, last_seq)) for start in range(1, last_seq + 1, size)]
+    url = db.engine.url.render_as_string(hide_password=False)
+    db.session.rollback()
+    with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_verify_range, [url] * len(ranges), *zip(*ranges)))
+    return _join(parts, ranges)
+
+
+def _verify_range(url: str, first: int, last: int) -> Verdict:
+    """Check entries ``first`` to ``last`` in a worker process with its own connection."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execution_options(yield_per=5000).execute(
+                select(*_COLUMNS).where(LedgerEntry.seq.between(first, last))
+                .order_by(LedgerEntry.seq)).mappings()
+            return verify_chain(rows, start_seq=first, prev=GENESIS_HASH if first == 1 else None)
+    finally:
+        engine.dispose()
+
+
+def _join(parts: list[Verdict], ranges: list[tuple[int, int]]) -> Verdict:
+    """Join the ranges' verdicts into the one a single walk of the chain would give."""
+    count, head_hash = 0, GENESIS_HASH
+    for part, (first, last) in zip(parts, ranges):
+        if part.count and part.first_prev != head_hash:
+            return Verdict(False, count, head_hash, first,
+                           "previous hash does not match the hash of the entry before it")
+        if not part.ok:
+            return Verdict(False, count + part.count, part.head, part.broken_seq, part.problem)
+        if part.count != last - first + 1:
+            missing = first + part.count
+            return Verdict(False, count + part.count, part.head, missing,
+                           f"sequence number {missing} is missing")
+        count, head_hash = count + part.count, part.head
+    return Verdict(True, count, head_hash)
 
 
 def _hash_at(seq: int) -> str | None:

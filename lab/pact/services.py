@@ -163,8 +163,9 @@ def register_as_of(day: date | None = None) -> list[RegionStanding]:
     """
     bound = None
     if day is not None:
-        bound = db.session.scalar(select(func.max(LedgerEntry.seq)).where(
-            LedgerEntry.signed_at < rome_day_bounds(day)[1])) or 0
+        bound = db.session.scalar(select(LedgerEntry.seq).where(
+            LedgerEntry.signed_at < rome_day_bounds(day)[1]).order_by(
+            LedgerEntry.signed_at.desc(), LedgerEntry.seq.desc()).limit(1)) or 0
     regions = list(db.session.scalars(select(Region).order_by(Region.name_it)))
     last_seq = select(func.max(LedgerEntry.seq)).where(LedgerEntry.region_id == Region.id)
     if bound is not None:

@@ -18,6 +18,7 @@ class Verdict:
     head: str
     broken_seq: int | None = None
     problem: str = ""
+    first_prev: str | None = None
 
     def describe(self) -> str:
         if self.ok:
@@ -25,24 +26,32 @@ class Verdict:
         return f"broken at entry {self.broken_seq}: {self.problem}"
 
 
-def verify_chain(rows: Iterable[dict]) -> Verdict:
-    """Walk the entries in sequence order; report the first one that does not fit."""
-    expected_seq, prev, count = 1, GENESIS_HASH, 0
+def verify_chain(rows: Iterable[dict], start_seq: int = 1, prev: str | None = GENESIS_HASH) -> Verdict:
+    """Walk the entries in sequence order; report the first one that does not fit.
+
+    A run that starts inside the chain passes ``prev=None``: its first link is then taken as
+    stored and returned in ``first_prev`` for the caller to join to the run before it.
+    """
+    expected_seq, count, first_prev = start_seq, 0, prev
     for row in rows:
+        if prev is None:
+            prev = first_prev = row["prev_hash"]
         seq = row["seq"]
         if seq != expected_seq:
             return Verdict(False, count, prev, expected_seq,
-                           f"sequence number {expected_seq} is missing (found {seq} next)")
+                           f"sequence number {expected_seq} is missing (found {seq} next)",
+                           first_prev)
         if row["prev_hash"] != prev:
             return Verdict(False, count, prev, seq,
-                           "previous hash does not match the hash of the entry before it")
+                           "previous hash does not match the hash of the entry before it",
+                           first_prev)
         recomputed = entry_hash(prev, row)
         if recomputed != row["entry_hash"]:
             return Verdict(False, count, prev, seq,
                            f"content does not match its hash (stored {row['entry_hash']}, "
-                           f"recomputed {recomputed})")
+                           f"recomputed {recomputed})", first_prev)
         prev, expected_seq, count = row["entry_hash"], seq + 1, count + 1
-    return Verdict(True, count, prev)
+    return Verdict(True, count, prev, first_prev=first_prev)
 
 
 def check_checkpoint(checkpoint: dict, hashes_by_seq, count: int) -> str | None:

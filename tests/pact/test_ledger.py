@@ -12,6 +12,14 @@ from tests.append_only import triggers_bypassed
 from tests.factories import make_person
 
 
+@pytest.fixture(autouse=True, params=["one process", "several processes"])
+def verification_mode(request, monkeypatch):
+    """Run every check both ways: one walk, and ranges checked in parallel then joined."""
+    if request.param == "several processes":
+        monkeypatch.setattr(ledger, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(ledger.os, "cpu_count", lambda: 3)
+
+
 @pytest.fixture
 def five_entries(sign, signatory):
     """Five entries: adhesions by five regions' delegates with authority."""
