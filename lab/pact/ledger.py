@@ -90,8 +90,8 @@ _COLUMNS = [getattr(LedgerEntry, name) for name in (*ENTRY_FIELDS, "prev_hash", 
 
 def ledger_rows():
     """Stream every entry as a plain mapping, in sequence order, through Core (no ORM rows)."""
-    connection = db.session.connection().execution_options(yield_per=5000)
-    yield from connection.execute(select(*_COLUMNS).order_by(LedgerEntry.seq)).mappings()
+    query = select(*_COLUMNS).order_by(LedgerEntry.seq).execution_options(yield_per=5000)
+    yield from db.session.connection().execute(query).mappings()
 
 
 def verify_ledger(saved_checkpoint: dict | None = None) -> Verdict:
@@ -138,9 +138,9 @@ def _verify_range(url: str, first: int, last: int) -> Verdict:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            rows = connection.execution_options(yield_per=5000).execute(
+            rows = connection.execute(
                 select(*_COLUMNS).where(LedgerEntry.seq.between(first, last))
-                .order_by(LedgerEntry.seq)).mappings()
+                .order_by(LedgerEntry.seq).execution_options(yield_per=5000)).mappings()
             return verify_chain(rows, start_seq=first, prev=GENESIS_HASH if first == 1 else None)
     finally:
         engine.dispose()
