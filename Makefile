@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: setup run test translations extract-messages db demo clean
+.PHONY: setup run test translations extract-messages db demo clean cluster
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
@@ -42,6 +42,11 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# N gevent processes behind nginx on PORT, against DATABASE_URL (PostgreSQL) and
+# SOCKETIO_MESSAGE_QUEUE (Redis) from the environment: see deploy/cluster.sh.
+cluster: setup
+	bash deploy/cluster.sh
 
 clean:
 	rm -rf $(VENV) node_modules instance translations/*/LC_MESSAGES/*.mo

@@ -45,14 +45,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from lab import accounts, core, pact
+    from lab import accounts, core, groups, pact, rooms
 
-    for module in (core, accounts, pact):
+    for module in (core, accounts, pact, groups, rooms):
         app.register_blueprint(module.bp)
 
 
 def register_sockets(app: Flask) -> None:
     from lab.extensions import socketio
+    from lab.rooms import sockets  # noqa: F401  (registers the /rooms namespace before init_app)
 
     socketio.init_app(
         app,

@@ -1,0 +1,52 @@
+"""The baseline for the benchmarks: a bare python-socketio server that only echoes to the room.
+
+Same stack as deploy/serve.py (gevent, pywsgi, simple-websocket), same namespace and event
+names, but no authentication, no database, no checks.
+
+    PORT=8101 python bench/rooms_bare.py
+"""
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402
+
+import socketio  # noqa: E402
+from gevent import pywsgi  # noqa: E402
+
+sio = socketio.Server(async_mode="gevent", cors_allowed_origins="*", max_http_buffer_size=64 * 1024)
+
+
+@sio.on("connect", namespace="/rooms")
+def connect(sid, environ, auth=None):
+    """Accept everyone."""
+
+
+@sio.on("join", namespace="/rooms")
+def join(sid, data):
+    """Enter the room named in the payload."""
+    sio.enter_room(sid, f"room:{data['room']}", namespace="/rooms")
+    return {"ok": True, "messages": []}
+
+
+@sio.on("send", namespace="/rooms")
+def send(sid, data):
+    """Echo the payload to the room and acknowledge it."""
+    sio.emit("message_posted", data, to=f"room:{data['room']}", namespace="/rooms")
+    return {"ok": True}
+
+
+@sio.on("healthz")
+def healthz(sid):
+    return "ok"
+
+
+def health(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+app = socketio.WSGIApp(sio, health)
+
+if __name__ == "__main__":
+    pywsgi.WSGIServer(("127.0.0.1", int(os.environ.get("PORT", 8101))), app, log=None).serve_forever()

@@ -1,0 +1,110 @@
+"""What the rooms benchmarks share: servers to start, client processes, figures."""
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import socketio  # noqa: E402
+
+from tests.factories import PASSWORD  # noqa: E402,F401  (re-exported for the scripts)
+from tests.rooms.cluster import (  # noqa: E402,F401
+    Server, prepare, scratch_database, server_env, session_cookie,
+)
+from tests.smtp import free_port  # noqa: E402
+
+BARE = ROOT / "bench" / "rooms_bare.py"
+DATABASE = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+UNLIMITED = 10**9
+
+
+def start_ours(database: str, folder: Path, queue: str = "", **extra) -> Server:
+    """Start deploy/serve.py (gevent) with the flood limit lifted for the load generator."""
+    env = server_env(database, queue, free_port(), folder, f"bench-{os.getpid()}:",
+                     ROOMS_FLOOD_LIMIT=UNLIMITED, **extra)
+    if not queue:
+        env.update(SOCKETIO_MESSAGE_QUEUE="", RATELIMIT_STORAGE_URI="memory://")
+    return Server(env, folder / f"ours-{env['PORT']}.log").start()
+
+
+def start_bare(folder: Path) -> Server:
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    return Server(env, folder / f"bare-{port}.log", script=BARE).start()
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def connect(url: str, cookie: str | None, on_message=None) -> socketio.Client:
+    client = socketio.Client(reconnection=False)
+    if on_message:
+        client.on("message_posted", on_message, namespace="/rooms")
+    headers = {"Cookie": f"session={cookie}"} if cookie else {}
+    client.connect(url, headers=headers, namespaces=["/rooms"], transports=["websocket"],
+                   wait_timeout=20)
+    return client
+
+
+def _receiver(url, cookie, room, count, join, ready, stop, out):
+    """Hold ``count`` connections (joined to the room or idle) and report what they received."""
+    samples, lock = [], threading.Lock()
+
+    def on_message(data):
+        now = time.time()
+        phase, sent = (data.get("source") or data.get("body")).split("|")[:2]
+        with lock:
+            samples.append((phase, now - float(sent), now))
+
+    clients = []
+    for _ in range(count):
+        client = connect(url, cookie, on_message)
+        if join:
+            client.call("join", {"room": room}, namespace="/rooms", timeout=30)
+        clients.append(client)
+    ready.put(count)
+    stop.wait()
+    out.put(samples)
+    for client in clients:
+        client.disconnect()
+
+
+class Crowd:
+    """Client connections spread over several processes (the GIL would make one the bottleneck)."""
+
+    def __init__(self, url, cookie, room, total, processes=4, join=True):
+        context = mp.get_context("spawn")
+        self.ready, self.out, self.stop = context.Queue(), context.Queue(), context.Event()
+        shares = [total // processes + (1 if n < total % processes else 0) for n in range(processes)]
+        self.workers = [context.Process(target=_receiver, daemon=True, args=(
+            url, cookie, room, share, join, self.ready, self.stop, self.out)) for share in shares if share]
+        for worker in self.workers:
+            worker.start()
+        connected = sum(self.ready.get(timeout=300) for _ in self.workers)
+        assert connected == total
+
+    def finish(self) -> list[tuple]:
+        """Disconnect everyone and return every (phase, latency, received_at) sample."""
+        self.stop.set()
+        samples = []
+        for _ in self.workers:
+            samples.extend(self.out.get(timeout=120))
+        for worker in self.workers:
+            worker.join(timeout=30)
+        return samples

@@ -1,0 +1,125 @@
+"""Fan-out: one sender, one room of N python-socketio clients over WebSocket; ours vs bare.
+
+For each room size, first against the bare echo server (bench/rooms_bare.py), then against the
+platform (deploy/serve.py, one gevent process on PostgreSQL):
+  1. saturation: the sender keeps 64 messages in flight for a few seconds; deliveries per second;
+  2. fixed rate: half the bare server's saturation rate; latency from send to each receipt.
+Targets: our p95 at most 2x the bare server's; our saturation throughput at least 0.7x.
+
+    .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6
+"""
+import argparse
+import json
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from rooms_common import (
+    DATABASE, PASSWORD, Crowd, connect, percentile, prepare, scratch_database, session_cookie,
+    start_bare, start_ours,
+)
+
+WINDOW = 64
+
+
+def body(phase: str) -> str:
+    return f"{phase}|{time.time():.6f}|{uuid.uuid4().hex[:8]}"
+
+
+def saturate(sender, room: int, seconds: float) -> tuple[int, float]:
+    """Send with WINDOW messages in flight; return how many were sent and when sending began."""
+    slots, sent, start = threading.BoundedSemaphore(WINDOW), 0, time.time()
+    while time.time() - start < seconds:
+        slots.acquire()
+        sender.emit("send", {"room": room, "body": body("S"), "key": uuid.uuid4().hex},
+                    namespace="/rooms", callback=lambda *_: slots.release())
+        sent += 1
+    for _ in range(WINDOW):  # wait for the last acks
+        slots.acquire(timeout=30)
+    return sent, start
+
+
+def steady(sender, room: int, rate: float, seconds: float) -> int:
+    """Send at a fixed rate without waiting for acks; return how many were sent."""
+    start, sent = time.time(), 0
+    while (elapsed := time.time() - start) < seconds:
+        if sent < elapsed * rate:
+            sender.emit("send", {"room": room, "body": body("F"), "key": uuid.uuid4().hex},
+                        namespace="/rooms")
+            sent += 1
+        else:
+            time.sleep(min(0.002, sent / rate - elapsed))
+    return sent
+
+
+def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -> dict:
+    """Run both phases against one server and return its figures."""
+    crowd = Crowd(url, reader_cookie, room, size)
+    sender = connect(url, sender_cookie)
+    sender.call("join", {"room": room}, namespace="/rooms")
+    steady(sender, room, 50, 1)  # warm-up
+    time.sleep(1)
+    sent, started = saturate(sender, room, seconds)
+    time.sleep(3)
+    result = {"saturation_msgs_sent": sent}
+    if rate is None:
+        rate = 0.5 * sent / seconds
+    time.sleep(1)
+    fixed_sent = steady(sender, room, rate, seconds)
+    time.sleep(3)
+    sender.disconnect()
+    samples = crowd.finish()
+    saturation = [s for s in samples if s[0] == "S"]
+    fixed = [s[1] * 1000 for s in samples if s[0] == "F"]
+    duration = max(s[2] for s in saturation) - started
+    result.update({
+        "deliveries_per_s": round(len(saturation) / duration),
+        "saturation_msgs_per_s": round(len(saturation) / size / duration, 1),
+        "fixed_rate_msgs_per_s": round(rate, 1),
+        "fixed_deliveries": f"{len(fixed)}/{fixed_sent * size}",
+        "p50_ms": round(percentile(fixed, 0.50), 1),
+        "p95_ms": round(percentile(fixed, 0.95), 1),
+        "p99_ms": round(percentile(fixed, 0.99), 1),
+    })
+    return result
+
+
+def run_size(size: int, seconds: float, folder: Path) -> dict:
+    bare = start_bare(folder)
+    try:
+        baseline = measure(bare.url, None, None, 1, size, seconds)
+    finally:
+        bare.stop()
+    with scratch_database(DATABASE) as database:
+        setup = prepare(database, members=1, instance=folder)
+        ours = start_ours(database, folder)
+        try:
+            sender_cookie = session_cookie(ours.url, setup["emails"][0], PASSWORD)
+            reader_cookie = session_cookie(ours.url, setup["emails"][1], PASSWORD)
+            platform = measure(ours.url, sender_cookie, reader_cookie, setup["room"], size,
+                               seconds, rate=baseline["fixed_rate_msgs_per_s"])
+        finally:
+            ours.stop()
+    return {"size": size, "bare": baseline, "ours": platform,
+            "p95_ratio": round(platform["p95_ms"] / baseline["p95_ms"], 2),
+            "throughput_ratio": round(platform["deliveries_per_s"] / baseline["deliveries_per_s"], 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--seconds", type=float, default=6)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
+        for size in args.sizes:
+            result = run_size(size, args.seconds, Path(tmp))
+            print(json.dumps(result), flush=True)
+            print(f"room of {size}: p95 ours/bare = {result['p95_ratio']} (target <= 2), "
+                  f"saturation throughput ours/bare = {result['throughput_ratio']} (target >= 0.7)",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Serve the platform in production: one process, one gevent worker, HTTP and Socket.IO.
+
+WebSocket comes from simple-websocket (python-engineio uses it under gevent when
+gevent-websocket is absent), so no unmaintained package is needed. Run one of these per CPU
+behind nginx (deploy/nginx.conf), all with the same SOCKETIO_MESSAGE_QUEUE=redis://... and
+DATABASE_URL on PostgreSQL; ``make cluster`` does it on this machine.
+
+    HOST=127.0.0.1 PORT=8001 python deploy/serve.py
+"""
+from gevent import monkey
+
+monkey.patch_all()  # before anything else opens a socket or a thread
+
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lab import create_app  # noqa: E402
+from lab.extensions import socketio  # noqa: E402
+
+# Settings of the rooms that operators (and the benchmarks) may tune from the environment.
+INT_SETTINGS = ("ROOMS_FLOOD_LIMIT", "ROOMS_FLOOD_SECONDS")
+TEXT_SETTINGS = ("ROOMS_REDIS_PREFIX", "ROOMS_REDIS_URL")
+
+
+def overrides() -> dict:
+    """Read the rooms' settings from the environment and pin the gevent worker."""
+    values = {"SOCKETIO_ASYNC_MODE": "gevent"}
+    values.update({name: int(os.environ[name]) for name in INT_SETTINGS if os.environ.get(name)})
+    values.update({name: os.environ[name] for name in TEXT_SETTINGS if os.environ.get(name)})
+    return values
+
+
+def main() -> None:
+    """Build the app and serve it until stopped."""
+    app = create_app(overrides=overrides())
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", 8000))
+    app.logger.info("Laboratorio (gevent) on http://%s:%s", host, port)
+    socketio.run(app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG") == "1")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Forms of the groups domain; labels in Italian, translated by Flask-Babel."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class GroupForm(FlaskForm):
+    name_it = StringField(_l("Nome in italiano"), validators=[DataRequired(), Length(max=160)])
+    name_en = StringField(_l("Nome in inglese"), validators=[DataRequired(), Length(max=160)])
+    description_it = TextAreaField(_l("Finalità in italiano"), validators=[Length(max=5000)],
+                                   description=_l("Puoi usare Markdown."))
+    description_en = TextAreaField(_l("Finalità in inglese"), validators=[Length(max=5000)])
+    is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))
+
+
+class CoordinatorForm(FlaskForm):
+    person = SelectField(_l("Delegato da nominare"), coerce=int, validators=[DataRequired()])
+
+
+class OpennessForm(FlaskForm):
+    is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))

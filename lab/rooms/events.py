@@ -1,0 +1,31 @@
+"""What the rooms tell connected clients, always after the change is committed."""
+from lab.extensions import socketio
+
+NAMESPACE = "/rooms"
+
+
+def room_channel(room_id: int) -> str:
+    return f"room:{room_id}"
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def message_posted(payload: dict, mentioned: list[int], author_name: str) -> None:
+    """Send a new message to the room, and a notice to each person it mentions."""
+    socketio.emit("message_posted", payload, to=room_channel(payload["room"]), namespace=NAMESPACE)
+    notice = {"room": payload["room"], "id": payload["id"], "by": author_name}
+    for user_id in mentioned:
+        socketio.emit("mention", notice, to=user_channel(user_id), namespace=NAMESPACE)
+
+
+def message_changed(payload: dict) -> None:
+    """Send an edited or deleted message to the room."""
+    socketio.emit("message_updated", payload, to=room_channel(payload["room"]), namespace=NAMESPACE)
+
+
+def member_muted(room_id: int, user_id: int, until: str | None, message: str) -> None:
+    """Tell a person they may not write in a room until a time (or again, when ``until`` is None)."""
+    socketio.emit("muted", {"room": room_id, "until": until, "message": message},
+                  to=user_channel(user_id), namespace=NAMESPACE)

@@ -1,0 +1,197 @@
+"""Writing in a room: post, edit and delete messages, with mentions, mutes and the flood limit."""
+import math
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import format_datetime, gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from lab.accounts.audit import record
+from lab.accounts.models import Role, RoleAssignment, User
+from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.markup import render_markdown
+from lab.core.timeutil import utcnow
+from lab.extensions import db
+from lab.groups.queries import participant_ids
+from lab.rooms import events
+from lab.rooms.flood import flood_wait
+from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
+from lab.rooms.moderation import active_mute
+from lab.rooms.serialize import message_json
+from lab.rooms.services import can_moderate, can_read
+
+EDIT_WINDOW = timedelta(minutes=15)
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class RateLimited(DomainError):
+    """Too many messages in a short time; ``wait`` says how many seconds until the next may go."""
+
+    status = 429
+
+    def __init__(self, message: str, wait: float):
+        super().__init__(message)
+        self.wait = wait
+
+
+@dataclass
+class Posted:
+    message: Message
+    payload: dict
+    created: bool
+
+
+def clean_body(body) -> str:
+    """Return a message text fit to store, or refuse it."""
+    if not isinstance(body, str):
+        raise DomainError(_("Il messaggio deve essere un testo."))
+    # Control characters have no place in a message, and PostgreSQL refuses NUL outright.
+    body = CONTROL_CHARACTERS.sub("", body).strip()
+    if not body:
+        raise DomainError(_("Il messaggio è vuoto."))
+    if len(body) > BODY_MAX:
+        raise DomainError(_("Il messaggio supera i %(max)d caratteri consentiti.", max=BODY_MAX))
+    return body
+
+
+def check_can_post(author: User, room: Room) -> None:
+    if not can_read(author, room):
+        raise NotPermitted(_("Non fai parte di questa stanza."))
+    mute = active_mute(author, room)
+    if mute is not None:
+        raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
+                             time=format_datetime(mute.until, "short")))
+
+
+def post_message(author: User, room: Room, body, client_key) -> Posted:
+    """Store a message, then send it to the room; a retried key returns the stored message."""
+    check_can_post(author, room)
+    body = clean_body(body)
+    if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
+        raise DomainError(_("Il messaggio non ha una chiave valida."))
+    existing = _by_key(author, room, client_key)
+    if existing is not None:
+        return Posted(existing, message_json(existing), created=False)
+    wait = flood_wait(author.id)
+    if wait:
+        raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
+                            seconds=math.ceil(wait)), wait)
+    try:
+        message, mentioned = _insert(author, room, body, client_key)
+        payload = message_json(message)
+        db.session.commit()
+    except IntegrityError:  # the same key, sent twice at once
+        db.session.rollback()
+        existing = _by_key(author, room, client_key)
+        if existing is None:
+            raise
+        return Posted(existing, message_json(existing), created=False)
+    events.message_posted(payload, mentioned, author.full_name)
+    return Posted(message, payload, created=True)
+
+
+def _insert(author: User, room: Room, body: str, client_key: str) -> tuple[Message, list[int]]:
+    # Taking the next seq locks the room's row until the commit, so seqs follow commit order.
+    seq = db.session.execute(
+        update(Room).where(Room.id == room.id).values(last_seq=Room.last_seq + 1)
+        .returning(Room.last_seq).execution_options(synchronize_session=False)).scalar_one()
+    message = Message(room_id=room.id, seq=seq, author=author, author_region=author.region,
+                      client_key=client_key, body_source=body, body_html=render_markdown(body),
+                      created_at=utcnow())
+    db.session.add(message)
+    mentioned = [person.id for person in mentioned_people(room, body, author)]
+    db.session.add_all(Mention(message=message, user_id=user_id) for user_id in mentioned)
+    db.session.flush()  # the payload is built before the commit and needs the author's id
+    return message, mentioned
+
+
+def _by_key(author: User, room: Room, client_key: str) -> Message | None:
+    return db.session.scalar(
+        select(Message).where(Message.room_id == room.id, Message.author_id == author.id,
+                              Message.client_key == client_key)
+        .options(selectinload(Message.author), selectinload(Message.author_region)))
+
+
+def mentioned_people(room: Room, body: str, author: User) -> list[User]:
+    """Return the room's people named in a text as @Full Name (longest names first)."""
+    if "@" not in body:
+        return []
+    if room.kind == RoomKind.LABORATORY:
+        ids = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.DELEGATE.value,
+                                                   RoleAssignment.ended_at.is_(None))
+    else:
+        ids = list(participant_ids(room.group_id))
+    people = db.session.scalars(select(User).where(User.id.in_(ids), User.id != author.id))
+    lowered = body.casefold()
+    found = []
+    for person in sorted(people, key=lambda p: -len(p.full_name)):
+        pattern = re.compile(r"@" + re.escape(person.full_name.casefold()) + r"(?!\w)")
+        if pattern.search(lowered):
+            found.append(person)
+    return found
+
+
+def message_in(room: Room, seq) -> Message:
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise DomainError(_("Indica il messaggio con il suo numero."))
+    message = db.session.scalar(select(Message).where(Message.room_id == room.id, Message.seq == seq))
+    if message is None:
+        raise NotFound(_("Messaggio non trovato."))
+    return message
+
+
+def edit_message(actor: User, room: Room, seq, body) -> dict:
+    """Change one's own message within 15 minutes, keeping the previous text."""
+    check_can_post(actor, room)
+    message = message_in(room, seq)
+    if message.author_id != actor.id:
+        raise NotPermitted(_("Puoi modificare solo i tuoi messaggi."))
+    if message.deleted_at is not None:
+        raise DomainError(_("Il messaggio è stato eliminato."))
+    if utcnow() - message.created_at > EDIT_WINDOW:
+        raise DomainError(_("Un messaggio si può modificare solo nei primi 15 minuti."))
+    body = clean_body(body)
+    if body == message.body_source:
+        return message_json(message)
+    db.session.add(MessageEdit(message_id=message.id, previous_source=message.body_source,
+                               previous_html=message.body_html))
+    message.body_source, message.body_html = body, render_markdown(body)
+    message.edited_at = utcnow()
+    payload = message_json(message)
+    db.session.commit()
+    events.message_changed(payload)
+    return payload
+
+
+def delete_message(actor: User, room: Room, seq) -> dict:
+    """Delete one's own message, or any message as a moderator; a placeholder stays."""
+    if not can_read(actor, room):
+        raise NotPermitted(_("Non fai parte di questa stanza."))
+    message = message_in(room, seq)
+    moderating = message.author_id != actor.id
+    if moderating and not can_moderate(actor, room):
+        raise NotPermitted(_("Puoi eliminare solo i tuoi messaggi."))
+    if message.deleted_at is not None:
+        raise DomainError(_("Il messaggio è già stato eliminato."))
+    message.deleted_at, message.deleted_by_id = utcnow(), actor.id
+    record("room.message_removed" if moderating else "room.message_deleted", actor=actor,
+           subject=message.author, region_id=message.author_region_id, room=room.id,
+           message=message.seq)
+    payload = message_json(message)
+    db.session.commit()
+    events.message_changed(payload)
+    return payload
+
+
+def edit_history(room: Room, seq) -> tuple[Message, list[MessageEdit]]:
+    """Return a message and its earlier versions, oldest first (none once it is deleted)."""
+    message = message_in(room, seq)
+    if message.deleted_at is not None:
+        return message, []
+    edits = db.session.scalars(select(MessageEdit).where(MessageEdit.message_id == message.id)
+                               .order_by(MessageEdit.edited_at, MessageEdit.id))
+    return message, list(edits)

@@ -1,0 +1,67 @@
+"""Coordinators keeping a room civil: muting a member for a time, and lifting it."""
+from datetime import timedelta
+
+from flask_babel import format_datetime, gettext as _
+from sqlalchemy import select
+
+from lab.accounts.audit import record
+from lab.accounts.models import User
+from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.timeutil import utcnow
+from lab.extensions import db
+from lab.rooms import events
+from lab.rooms.models import Mute, Room
+from lab.rooms.serialize import iso
+from lab.rooms.services import can_moderate, can_read
+
+MAX_MUTE_MINUTES = 7 * 24 * 60
+
+
+def active_mute(user: User, room: Room) -> Mute | None:
+    """Return the mute that keeps a person from writing in a room now, if any."""
+    return db.session.scalar(select(Mute).where(
+        Mute.room_id == room.id, Mute.user_id == user.id, Mute.lifted_at.is_(None),
+        Mute.until > utcnow()).order_by(Mute.until.desc()).limit(1))
+
+
+def active_mutes(room: Room) -> list[Mute]:
+    return list(db.session.scalars(select(Mute).where(
+        Mute.room_id == room.id, Mute.lifted_at.is_(None), Mute.until > utcnow())
+        .order_by(Mute.until)))
+
+
+def mute_member(actor: User, room: Room, person: User, minutes: int) -> Mute:
+    """Keep a member from writing in the room for some minutes."""
+    if not can_moderate(actor, room):
+        raise NotPermitted(_("Solo i coordinatori possono silenziare i membri."))
+    if person.id == actor.id or not can_read(person, room):
+        raise DomainError(_("Puoi silenziare solo un altro membro della stanza."))
+    if not 1 <= minutes <= MAX_MUTE_MINUTES:
+        raise DomainError(_("Indica una durata tra 1 minuto e 7 giorni."))
+    now = utcnow()
+    mute = Mute(room_id=room.id, user_id=person.id, muted_by_id=actor.id, created_at=now,
+                until=now + timedelta(minutes=minutes))
+    db.session.add(mute)
+    record("room.member_muted", actor=actor, subject=person, region_id=person.region_id,
+           room=room.id, minutes=minutes)
+    db.session.commit()
+    events.member_muted(room.id, person.id, iso(mute.until), _(
+        "Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
+        time=format_datetime(mute.until, "short")))
+    return mute
+
+
+def lift_mute(actor: User, room: Room, mute_id: int) -> None:
+    """Let a muted member write again before the time ends."""
+    mute = db.session.get(Mute, mute_id)
+    if mute is None or mute.room_id != room.id:
+        raise NotFound(_("Silenziamento non trovato."))
+    if not can_moderate(actor, room):
+        raise NotPermitted(_("Solo i coordinatori possono silenziare i membri."))
+    if mute.lifted_at is not None or mute.until <= utcnow():
+        raise DomainError(_("Questo silenziamento è già terminato."))
+    mute.lifted_at, mute.lifted_by_id = utcnow(), actor.id
+    record("room.mute_lifted", actor=actor, subject=mute.user, region_id=mute.user.region_id,
+           room=room.id)
+    db.session.commit()
+    events.member_muted(room.id, mute.user_id, None, _("Puoi di nuovo scrivere in questa stanza."))

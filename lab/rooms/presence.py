@@ -1,0 +1,82 @@
+"""Who is in a room now: kept in memory on one process, in Redis with expiry across several."""
+import threading
+import time
+from collections import defaultdict
+
+from flask import current_app
+
+from lab.rooms.live import redis_client, redis_prefix
+
+TTL = 90  # an entry left by a killed process disappears after this many seconds
+REFRESH = 30
+
+
+class MemoryPresence:
+    def __init__(self):
+        self.local: dict[tuple[int, str], int] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, room_id: int, sid: str, user_id: int) -> None:
+        with self._lock:
+            self.local[(room_id, sid)] = user_id
+
+    def leave(self, room_id: int, sid: str) -> None:
+        with self._lock:
+            self.local.pop((room_id, sid), None)
+
+    def rooms_of(self, sid: str) -> list[int]:
+        with self._lock:
+            return [room_id for room_id, entry_sid in self.local if entry_sid == sid]
+
+    def who(self, room_id: int) -> set[int]:
+        with self._lock:
+            return {user for (room, _sid), user in self.local.items() if room == room_id}
+
+    def refresh(self) -> None:
+        """Nothing expires in memory."""
+
+
+class RedisPresence(MemoryPresence):
+    """Each process writes its own entries with an expiry and renews them while they last."""
+
+    def __init__(self, client, prefix: str):
+        super().__init__()
+        self.client, self.prefix = client, prefix
+
+    def _key(self, room_id: int) -> str:
+        return f"{self.prefix}presence:{room_id}"
+
+    def enter(self, room_id: int, sid: str, user_id: int) -> None:
+        super().enter(room_id, sid, user_id)
+        self.client.zadd(self._key(room_id), {f"{user_id}:{sid}": time.time() + TTL})
+
+    def leave(self, room_id: int, sid: str) -> None:
+        user_id = self.local.get((room_id, sid))
+        super().leave(room_id, sid)
+        if user_id is not None:
+            self.client.zrem(self._key(room_id), f"{user_id}:{sid}")
+
+    def who(self, room_id: int) -> set[int]:
+        key = self._key(room_id)
+        self.client.zremrangebyscore(key, "-inf", time.time())
+        return {int(member.split(":", 1)[0]) for member in self.client.zrange(key, 0, -1)}
+
+    def refresh(self) -> None:
+        """Renew this process's entries so they outlive the expiry."""
+        with self._lock:
+            entries = list(self.local.items())
+        by_room = defaultdict(dict)
+        for (room_id, sid), user_id in entries:
+            by_room[room_id][f"{user_id}:{sid}"] = time.time() + TTL
+        for room_id, members in by_room.items():
+            self.client.zadd(self._key(room_id), members)
+
+
+def presence():
+    """Return this app's presence store."""
+    extensions = current_app.extensions
+    if "rooms.presence" not in extensions:
+        client = redis_client(current_app)
+        extensions["rooms.presence"] = (RedisPresence(client, redis_prefix(current_app)) if client
+                                        else MemoryPresence())
+    return extensions["rooms.presence"]

@@ -1,0 +1,205 @@
+"""Rooms: who may enter, which rooms a person has, unread counts, history and search."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from lab.accounts.audit import record
+from lab.accounts.models import User
+from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.timeutil import utcnow
+from lab.extensions import db
+from lab.groups.models import Group
+from lab.groups.queries import groups_of, is_coordinator, is_participant, participant_ids
+from lab.rooms.models import Mention, Message, ReadState, Room, RoomKind
+
+PAGE_SIZE = 50
+LABORATORY_KEY = "laboratory"
+
+
+@dataclass
+class RoomEntry:
+    room: Room
+    unread: int = 0
+    mentions: int = 0
+
+
+# --- access -----------------------------------------------------------------------------------
+
+def can_read(user: User, room: Room) -> bool:
+    """Tell whether a person may read and write in a room, from the database as it is now."""
+    if not (user.is_authenticated and user.active):
+        return False
+    if room.kind == RoomKind.LABORATORY:
+        return user.is_delegate or user.is_platform_admin
+    return is_participant(user, room.group)
+
+
+def can_moderate(user: User, room: Room) -> bool:
+    """Group coordinators moderate their group's rooms; platform admins the Laboratory's."""
+    if room.kind == RoomKind.LABORATORY:
+        return user.is_platform_admin
+    return is_coordinator(user, room.group)
+
+
+def room_for(user: User, room_id: int) -> Room:
+    """Return a room the person may use, or refuse."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(_("Stanza non trovata."))
+    if not can_read(user, room):
+        raise NotPermitted(_("Non fai parte di questa stanza."))
+    return room
+
+
+# --- the rooms that exist once ----------------------------------------------------------------
+
+def laboratory_room() -> Room:
+    """Return the Laboratory-wide room, creating it on first use."""
+    return _main_room(LABORATORY_KEY, kind=RoomKind.LABORATORY.value)
+
+
+def group_room(group: Group) -> Room:
+    """Return the group's own room, creating it on first use."""
+    return _main_room(f"group-{group.id}", kind=RoomKind.GROUP.value, group_id=group.id)
+
+
+def _main_room(key: str, **fields) -> Room:
+    room = db.session.scalar(select(Room).where(Room.main_key == key))
+    if room is not None:
+        return room
+    try:
+        with db.session.begin_nested():
+            room = Room(main_key=key, **fields)
+            db.session.add(room)
+        db.session.commit()
+    except IntegrityError:  # another process created it first
+        db.session.rollback()
+        room = db.session.scalar(select(Room).where(Room.main_key == key))
+    return room
+
+
+def open_room(actor: User, group: Group, name: str) -> Room:
+    """Open another room in a group the actor coordinates."""
+    if not is_coordinator(actor, group):
+        raise NotPermitted(_("Solo i coordinatori del gruppo possono aprire nuove stanze."))
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise DomainError(_("Dai alla stanza un nome di al massimo 120 caratteri."))
+    room = Room(kind=RoomKind.EXTRA.value, group_id=group.id, name=name, created_by_id=actor.id)
+    db.session.add(room)
+    record("room.opened", actor=actor, region_id=actor.region_id, group=group.slug, room=name)
+    db.session.commit()
+    return room
+
+
+def rooms_for(user: User) -> list[RoomEntry]:
+    """List the rooms a person may use, each with unread messages and unseen mentions."""
+    rooms = []
+    if user.is_delegate or user.is_platform_admin:
+        rooms.append(laboratory_room())
+    for group in groups_of(user):
+        rooms.append(group_room(group))
+        rooms.extend(db.session.scalars(select(Room).where(
+            Room.group_id == group.id, Room.kind == RoomKind.EXTRA.value).order_by(Room.id)))
+    unread, mentions = unread_counts(user, [room.id for room in rooms])
+    return [RoomEntry(room, unread.get(room.id, 0), mentions.get(room.id, 0)) for room in rooms]
+
+
+def unread_counts(user: User, room_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Count others' messages after the person's last-read id, and unseen mentions, per room."""
+    if not room_ids:
+        return {}, {}
+    read = and_(ReadState.room_id == Message.room_id, ReadState.user_id == user.id)
+    unread = db.session.execute(
+        select(Message.room_id, func.count()).outerjoin(ReadState, read)
+        .where(Message.room_id.in_(room_ids), Message.author_id != user.id,
+               Message.deleted_at.is_(None),
+               Message.seq > func.coalesce(ReadState.last_read_seq, 0))
+        .group_by(Message.room_id))
+    mentions = db.session.execute(
+        select(Message.room_id, func.count()).join(Mention, Mention.message_id == Message.id)
+        .where(Mention.user_id == user.id, Mention.seen_at.is_(None),
+               Message.room_id.in_(room_ids), Message.deleted_at.is_(None))
+        .group_by(Message.room_id))
+    return dict(unread.all()), dict(mentions.all())
+
+
+# --- history ------------------------------------------------------------------------------------
+
+def _page(query, limit: int) -> tuple[list[Message], bool]:
+    rows = list(db.session.scalars(query.limit(limit + 1).options(
+        selectinload(Message.author), selectinload(Message.author_region))))
+    return rows[:limit], len(rows) > limit
+
+
+def messages_after(room: Room, after: int, limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
+    """Return the messages after a room id, oldest first, and whether more follow."""
+    query = select(Message).where(Message.room_id == room.id, Message.seq > after)
+    return _page(query.order_by(Message.seq), limit)
+
+
+def messages_before(room: Room, before: int | None, limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
+    """Return the page of messages before a room id (the latest without one), oldest first."""
+    query = select(Message).where(Message.room_id == room.id)
+    if before is not None:
+        query = query.where(Message.seq < before)
+    rows, more = _page(query.order_by(Message.seq.desc()), limit)
+    return rows[::-1], more
+
+
+def search(room: Room, text: str, limit: int = PAGE_SIZE) -> list[Message]:
+    """Find the room's messages containing a text, newest first."""
+    text = (text or "").strip()[:200]
+    if not text:
+        return []
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = select(Message).where(Message.room_id == room.id, Message.deleted_at.is_(None),
+                                  Message.body_source.ilike(f"%{escaped}%", escape="\\"))
+    return _page(query.order_by(Message.seq.desc()), limit)[0]
+
+
+def mark_read(user: User, room: Room, seq: int) -> int:
+    """Move the person's read marker forward to a message id; return the marker."""
+    seq = max(0, min(seq, room.last_seq))
+    state = db.session.get(ReadState, (room.id, user.id))
+    if state is None:
+        state = ReadState(room_id=room.id, user_id=user.id, last_read_seq=0)
+        db.session.add(state)
+    if seq > state.last_read_seq:
+        state.last_read_seq = seq
+        _see_mentions(user, room, seq)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same person marked it from another tab at the same moment
+        db.session.rollback()
+        return mark_read(user, room, seq)
+    return state.last_read_seq
+
+
+def last_read(user: User, room: Room) -> int:
+    state = db.session.get(ReadState, (room.id, user.id))
+    return state.last_read_seq if state else 0
+
+
+def _see_mentions(user: User, room: Room, seq: int) -> None:
+    mentions = db.session.scalars(
+        select(Mention).join(Message, Message.id == Mention.message_id)
+        .where(Mention.user_id == user.id, Mention.seen_at.is_(None),
+               Message.room_id == room.id, Message.seq <= seq))
+    now = utcnow()
+    for mention in mentions:
+        mention.seen_at = now
+
+
+def room_people(room: Room) -> list[User]:
+    """Return everyone who may use a room now, by name."""
+    if room.kind == RoomKind.LABORATORY:
+        people = db.session.scalars(select(User).where(User.active).order_by(User.full_name)
+                                    .options(selectinload(User.role_assignments)))
+        return [p for p in people if p.is_delegate or p.is_platform_admin]
+    ids = participant_ids(room.group_id)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active)
+                                   .order_by(User.full_name)))

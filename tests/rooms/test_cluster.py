@@ -1,0 +1,94 @@
+"""Two real processes on PostgreSQL and Redis share the rooms."""
+import os
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.factories import PASSWORD
+from tests.rooms.cluster import (
+    Server, prepare, rooms_client, scratch_database, server_env, session_cookie,
+)
+from tests.smtp import free_port
+
+DATABASE = os.environ.get("TEST_DATABASE_URL", "")
+REDIS = os.environ.get("TEST_REDIS_URL", "")
+pytestmark = pytest.mark.skipif(
+    not (DATABASE.startswith("postgres") and REDIS),
+    reason="TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL are not set")
+
+
+class Inbox:
+    """Collect one event's payloads and wait for one that matches."""
+
+    def __init__(self):
+        self.items, self.arrived = [], threading.Condition()
+
+    def __call__(self, data=None):
+        with self.arrived:
+            self.items.append(data)
+            self.arrived.notify_all()
+
+    def wait_for(self, match, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while not any(match(item) for item in self.items):
+                left = deadline - time.monotonic()
+                assert left > 0, f"nothing matching arrived in {timeout}s: {self.items}"
+                self.arrived.wait(left)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    with scratch_database(DATABASE) as database:
+        setup = prepare(database, members=1, instance=tmp_path)
+        prefix = f"lab-test-{uuid.uuid4().hex[:8]}:"
+        servers = [Server(server_env(database, REDIS, free_port(), tmp_path, prefix),
+                          tmp_path / f"server{n}.log") for n in range(2)]
+        try:
+            for server in servers:
+                server.start()
+            yield servers, setup
+        finally:
+            for server in servers:
+                server.stop()
+
+
+def test_message_sent_through_one_process_reaches_a_member_on_the_other(cluster):
+    (first, second), setup = cluster
+    room = setup["room"]
+    lead_cookie = session_cookie(first.url, setup["emails"][0], PASSWORD)
+    member_cookie = session_cookie(second.url, setup["emails"][1], PASSWORD)
+    on_first, on_second = Inbox(), Inbox()
+    lead = rooms_client(first.url, lead_cookie, message_posted=on_first)
+    member_closed = Inbox()
+    member = rooms_client(second.url, member_cookie, message_posted=on_second,
+                          signed_out=member_closed)
+    try:
+        assert lead.call("join", {"room": room}, namespace="/rooms")["ok"]
+        assert member.call("join", {"room": room}, namespace="/rooms")["ok"]
+        ack = lead.call("send", {"room": room, "body": "Da un processo all'altro",
+                                 "key": uuid.uuid4().hex}, namespace="/rooms")
+        assert ack["ok"] and ack["id"] == 1
+        on_second.wait_for(lambda m: m["id"] == 1 and m["html"] == "<p>Da un processo all'altro</p>")
+        reply = member.call("send", {"room": room, "body": "Ricevuto", "key": uuid.uuid4().hex},
+                            namespace="/rooms")
+        on_first.wait_for(lambda m: m["id"] == reply["id"] == 2)
+
+        # Signing out through the first process disconnects the socket held by the second.
+        with requests.Session() as browser:
+            browser.cookies.set("session", member_cookie)
+            page = browser.get(first.url + "/account").text
+            token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+            assert browser.post(first.url + "/sign-out", data={"csrf_token": token},
+                                allow_redirects=False).status_code == 302
+        member_closed.wait_for(lambda _: True, timeout=1.0)
+        deadline = time.monotonic() + 1.0
+        while member.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not member.connected
+    finally:
+        for client in (lead, member):
+            client.disconnect()

@@ -1,0 +1,105 @@
+"""Room pages and the JSON history, through HTTP: the same ids as over the socket."""
+from sqlalchemy import select
+
+from lab.extensions import db
+from lab.rooms.models import Message, Mute, Room
+from tests.conftest import sign_in
+from tests.rooms.conftest import key
+
+
+def test_room_list_shows_unread_badges(client, connect, room, delegate, coordinator):
+    connect(coordinator).send(room, "Due parole")
+    sign_in(client, delegate)
+    html = client.get("/rooms").get_data(as_text=True)
+    assert "Tutto il Laboratorio" in html and "Dati aperti regionali" in html and "1 non letto" in html
+
+
+def test_group_room_link_opens_the_room(client, group, delegate):
+    sign_in(client, delegate)
+    response = client.get(f"/groups/{group.slug}/room")
+    room = db.session.scalar(select(Room).where(Room.group_id == group.id))
+    assert response.status_code == 302 and response.location.endswith(f"/rooms/{room.id}")
+
+
+def test_room_page_shows_messages_and_the_composer(client, connect, room, delegate):
+    connect(delegate).send(room, "Ciao *a tutti*")
+    sign_in(client, delegate)
+    html = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert 'id="m-1"' in html and "<em>a tutti</em>" in html and 'id="composer"' in html
+    assert "socket.io.min.js" in html and "js/rooms.js" in html
+
+
+def test_outsider_cannot_open_the_room(client, room, outsider):
+    sign_in(client, outsider)
+    assert client.get(f"/rooms/{room.id}").status_code == 403
+    assert client.get(f"/rooms/{room.id}/messages?after=0").status_code == 403
+
+
+def test_json_messages_after_an_id_carry_the_socket_ids(client, connect, room, delegate):
+    socket_ids = [connect(delegate).send(room, f"n. {n}")["id"] for n in range(3)]
+    sign_in(client, delegate)
+    data = client.get(f"/rooms/{room.id}/messages?after=1").get_json()
+    assert [m["id"] for m in data["messages"]] == socket_ids[1:] == [2, 3]
+    assert data["more"] is False and data["last_id"] == 3
+    before = client.get(f"/rooms/{room.id}/messages?before=3").get_json()
+    assert [m["id"] for m in before["messages"]] == [1, 2]
+
+
+def test_json_parameters_are_checked(client, room, delegate):
+    sign_in(client, delegate)
+    for query in ("after=x", "after=-1", "after=1&before=2", "limit=abc"):
+        assert client.get(f"/rooms/{room.id}/messages?{query}").status_code == 400
+
+
+def test_form_post_works_without_javascript(client, room, delegate):
+    sign_in(client, delegate)
+    response = client.post(f"/rooms/{room.id}/messages", data={"body": "Senza JavaScript", "key": key()})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Message.body_source)) == "Senza JavaScript"
+    response = client.post(f"/rooms/{room.id}/messages", data={"body": "", "key": key()},
+                           follow_redirects=True)
+    assert "al massimo 5.000 caratteri" in response.get_data(as_text=True)
+
+
+def test_search_page(client, connect, room, delegate):
+    connect(delegate).send(room, "Il bilancio sociale")
+    sign_in(client, delegate)
+    html = client.get(f"/rooms/{room.id}/search?q=bilancio").get_data(as_text=True)
+    assert "1 risultato" in html and "bilancio sociale" in html
+
+
+def test_history_page_shows_earlier_versions(client, connect, room, delegate):
+    member = connect(delegate)
+    member.send(room, "Prima stesura")
+    member.emit("edit", {"room": room.id, "id": 1, "body": "Seconda stesura"})
+    sign_in(client, delegate)
+    html = client.get(f"/rooms/{room.id}/messages/1/history").get_data(as_text=True)
+    assert "Prima stesura" in html and "Seconda stesura" in html
+    assert "modificato" in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+
+
+def test_coordinator_mutes_and_lifts_from_the_page(client, room, delegate, coordinator):
+    sign_in(client, coordinator)
+    assert "Moderazione" in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    response = client.post(f"/rooms/{room.id}/mutes", data={"person": delegate.id, "minutes": 15})
+    assert response.status_code == 302
+    mute = db.session.scalar(select(Mute))
+    assert mute.user_id == delegate.id
+    assert client.post(f"/rooms/{room.id}/mutes/{mute.id}/lift").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Mute, mute.id).lifted_at is not None
+
+
+def test_member_cannot_mute(client, room, delegate, coordinator):
+    sign_in(client, delegate)
+    assert "Moderazione" not in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    response = client.post(f"/rooms/{room.id}/mutes", data={"person": coordinator.id, "minutes": 15})
+    assert response.status_code == 403
+
+
+def test_coordinator_opens_another_room(client, group, room, coordinator):
+    sign_in(client, coordinator)
+    response = client.post(f"/groups/{group.slug}/rooms", data={"name": "Preparazione del Forum"})
+    extra = db.session.scalar(select(Room).where(Room.name == "Preparazione del Forum"))
+    assert response.status_code == 302 and response.location.endswith(f"/rooms/{extra.id}")
+    assert client.get(f"/rooms/{extra.id}").status_code == 200
