@@ -10,6 +10,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import os  # noqa: E402
+import socket  # noqa: E402
 
 import socketio  # noqa: E402
 from gevent import pywsgi  # noqa: E402
@@ -48,5 +49,15 @@ def health(environ, start_response):
 
 app = socketio.WSGIApp(sio, health)
 
+def listener(port: int) -> socket.socket:
+    """The same listening socket as deploy/serve.py's (TCP_NODELAY passed on to connections)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(1024)
+    return sock
+
+
 if __name__ == "__main__":
-    pywsgi.WSGIServer(("127.0.0.1", int(os.environ.get("PORT", 8101))), app, log=None).serve_forever()
+    pywsgi.WSGIServer(listener(int(os.environ.get("PORT", 8101))), app, log=None).serve_forever()

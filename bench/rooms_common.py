@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import engineio  # noqa: E402
 import socketio  # noqa: E402
 
 from tests.factories import PASSWORD  # noqa: E402,F401  (re-exported for the scripts)
@@ -22,6 +23,19 @@ DATABASE = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
     "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 UNLIMITED = 10**9
+
+_trigger = engineio.Client._trigger_event
+
+
+def _inline_messages(self, event, *args, **kwargs):
+    # The sync client starts a thread for every message it receives; at thousands of messages
+    # a second that exhausts the machine and measures the client, not the server.
+    if event == "message":
+        kwargs["run_async"] = False
+    return _trigger(self, event, *args, **kwargs)
+
+
+engineio.Client._trigger_event = _inline_messages
 
 
 def start_ours(database: str, folder: Path, queue: str = "", **extra) -> Server:
@@ -62,8 +76,8 @@ def connect(url: str, cookie: str | None, on_message=None) -> socketio.Client:
     return client
 
 
-def _receiver(url, cookie, room, count, join, ready, stop, out):
-    """Hold ``count`` connections (joined to the room or idle) and report what they received."""
+def _receiver(url, cookie, room, count, join, ready, commands, out):
+    """Hold ``count`` connections (joined to the room, or idle) and hand over what they receive."""
     samples, lock = [], threading.Lock()
 
     def on_message(data):
@@ -79,8 +93,13 @@ def _receiver(url, cookie, room, count, join, ready, stop, out):
             client.call("join", {"room": room}, namespace="/rooms", timeout=30)
         clients.append(client)
     ready.put(count)
-    stop.wait()
-    out.put(samples)
+    while True:
+        command = commands.get()
+        with lock:
+            batch, samples[:] = list(samples), []
+        out.put(batch)
+        if command == "stop":
+            break
     for client in clients:
         client.disconnect()
 
@@ -90,21 +109,32 @@ class Crowd:
 
     def __init__(self, url, cookie, room, total, processes=4, join=True):
         context = mp.get_context("spawn")
-        self.ready, self.out, self.stop = context.Queue(), context.Queue(), context.Event()
+        self.ready, self.out = context.Queue(), context.Queue()
         shares = [total // processes + (1 if n < total % processes else 0) for n in range(processes)]
+        self.commands = [context.Queue() for share in shares if share]
         self.workers = [context.Process(target=_receiver, daemon=True, args=(
-            url, cookie, room, share, join, self.ready, self.stop, self.out)) for share in shares if share]
+            url, cookie, room, share, join, self.ready, commands, self.out))
+            for share, commands in zip([s for s in shares if s], self.commands)]
         for worker in self.workers:
             worker.start()
         connected = sum(self.ready.get(timeout=300) for _ in self.workers)
         assert connected == total
 
-    def finish(self) -> list[tuple]:
-        """Disconnect everyone and return every (phase, latency, received_at) sample."""
-        self.stop.set()
+    def _gather(self, command: str) -> list[tuple]:
+        for commands in self.commands:
+            commands.put(command)
         samples = []
         for _ in self.workers:
             samples.extend(self.out.get(timeout=120))
+        return samples
+
+    def collect(self) -> list[tuple]:
+        """Return the (phase, latency, received_at) samples received since the last call."""
+        return self._gather("collect")
+
+    def finish(self) -> list[tuple]:
+        """Return the last samples and disconnect everyone."""
+        samples = self._gather("stop")
         for worker in self.workers:
             worker.join(timeout=30)
         return samples

@@ -41,12 +41,12 @@ def saturate(sender, room: int, seconds: float) -> tuple[int, float]:
     return sent, start
 
 
-def steady(sender, room: int, rate: float, seconds: float) -> int:
+def steady(sender, room: int, rate: float, seconds: float, phase: str = "F") -> int:
     """Send at a fixed rate without waiting for acks; return how many were sent."""
     start, sent = time.time(), 0
     while (elapsed := time.time() - start) < seconds:
         if sent < elapsed * rate:
-            sender.emit("send", {"room": room, "body": body("F"), "key": uuid.uuid4().hex},
+            sender.emit("send", {"room": room, "body": body(phase), "key": uuid.uuid4().hex},
                         namespace="/rooms")
             sent += 1
         else:
@@ -59,24 +59,24 @@ def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -
     crowd = Crowd(url, reader_cookie, room, size)
     sender = connect(url, sender_cookie)
     sender.call("join", {"room": room}, namespace="/rooms")
-    steady(sender, room, 50, 1)  # warm-up
+    steady(sender, room, 50, 1, phase="W")  # warm-up
     time.sleep(1)
     sent, started = saturate(sender, room, seconds)
     time.sleep(3)
     result = {"saturation_msgs_sent": sent}
+    saturation = [s for s in crowd.collect() if s[0] == "S"]
+    duration = max(s[2] for s in saturation) - started
+    delivered_rate = len(saturation) / size / duration
     if rate is None:
-        rate = 0.5 * sent / seconds
+        rate = 0.5 * delivered_rate  # half of what the bare server delivers at saturation
     time.sleep(1)
     fixed_sent = steady(sender, room, rate, seconds)
     time.sleep(3)
     sender.disconnect()
-    samples = crowd.finish()
-    saturation = [s for s in samples if s[0] == "S"]
-    fixed = [s[1] * 1000 for s in samples if s[0] == "F"]
-    duration = max(s[2] for s in saturation) - started
+    fixed = [s[1] * 1000 for s in crowd.finish() if s[0] == "F"]
     result.update({
         "deliveries_per_s": round(len(saturation) / duration),
-        "saturation_msgs_per_s": round(len(saturation) / size / duration, 1),
+        "saturation_msgs_per_s": round(delivered_rate, 1),
         "fixed_rate_msgs_per_s": round(rate, 1),
         "fixed_deliveries": f"{len(fixed)}/{fixed_sent * size}",
         "p50_ms": round(percentile(fixed, 0.50), 1),

@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from lab.accounts.models import Region, User
@@ -56,8 +56,13 @@ def current_coordination(user: User, group: Group) -> Coordination | None:
         Coordination.ended_at.is_(None)))
 
 
-def is_coordinator(user: User, group: Group) -> bool:
-    return user.is_authenticated and current_coordination(user, group) is not None
+def is_coordinator(user: User, group: Group | int) -> bool:
+    if not user.is_authenticated:
+        return False
+    group_id = group if isinstance(group, int) else group.id
+    return bool(db.session.scalar(select(exists(select(Coordination.id).where(
+        Coordination.group_id == group_id, Coordination.user_id == user.id,
+        Coordination.ended_at.is_(None))))))
 
 
 def can_manage(actor: User, group: Group) -> bool:
@@ -65,12 +70,27 @@ def can_manage(actor: User, group: Group) -> bool:
     return actor.is_platform_admin or is_coordinator(actor, group)
 
 
-def is_participant(user: User, group: Group) -> bool:
+def participation(user_id: int, group_id: int):
+    """Return the SQL condition "this person is a current member or coordinator of the group"."""
+    member = select(Membership.id).where(Membership.group_id == group_id,
+                                         Membership.user_id == user_id, Membership.status == ACTIVE)
+    coordinating = select(Coordination.id).where(Coordination.group_id == group_id,
+                                                 Coordination.user_id == user_id,
+                                                 Coordination.ended_at.is_(None))
+    return exists(member) | exists(coordinating)
+
+
+def may_take_part(user: User) -> bool:
+    """Only current delegates take part in groups."""
+    return bool(user.is_authenticated and user.active and user.is_delegate)
+
+
+def is_participant(user: User, group: Group | int) -> bool:
     """Tell whether a person may use the group's rooms: a current delegate who is a member."""
-    if not (user.is_authenticated and user.active and user.is_delegate):
+    if not may_take_part(user):
         return False
-    membership = open_membership(user, group)
-    return (membership is not None and membership.is_active) or is_coordinator(user, group)
+    group_id = group if isinstance(group, int) else group.id
+    return bool(db.session.scalar(select(participation(user.id, group_id))))
 
 
 def participant_ids(group_id: int) -> set[int]:

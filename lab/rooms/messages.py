@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,11 +15,11 @@ from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.markup import render_markdown
 from lab.core.timeutil import utcnow
 from lab.extensions import db
-from lab.groups.queries import participant_ids
+from lab.groups.queries import may_take_part, participant_ids, participation
 from lab.rooms import events
 from lab.rooms.flood import flood_wait
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
-from lab.rooms.moderation import active_mute
+from lab.rooms.moderation import mute_end
 from lab.rooms.serialize import message_json
 from lab.rooms.services import can_moderate, can_read
 
@@ -59,54 +59,58 @@ def clean_body(body) -> str:
 
 
 def check_can_post(author: User, room: Room) -> None:
-    if not can_read(author, room):
+    """Refuse a person who may not read the room or is muted in it (one query for both)."""
+    if room.kind == RoomKind.LABORATORY:
+        allowed = literal(author.is_delegate or author.is_platform_admin)
+    else:
+        allowed = participation(author.id, room.group_id) if may_take_part(author) else literal(False)
+    may_read, muted_until = db.session.execute(select(allowed, mute_end(author.id, room.id))).one()
+    if not may_read:
         raise NotPermitted(_("Non fai parte di questa stanza."))
-    mute = active_mute(author, room)
-    if mute is not None:
+    if muted_until is not None:
         raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-                             time=format_datetime(mute.until, "short")))
+                             time=format_datetime(muted_until, "short")))
 
 
 def post_message(author: User, room: Room, body, client_key) -> Posted:
     """Store a message, then send it to the room; a retried key returns the stored message."""
-    check_can_post(author, room)
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
-    existing = _by_key(author, room, client_key)
-    if existing is not None:
-        return Posted(existing, message_json(existing), created=False)
-    wait = flood_wait(author.id)
-    if wait:
-        raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
-                            seconds=math.ceil(wait)), wait)
+    check_can_post(author, room)
+    html, mentioned = render_markdown(body), [p.id for p in mentioned_people(room, body, author)]
     try:
-        message, mentioned = _insert(author, room, body, client_key)
-        payload = message_json(message)
-        db.session.commit()
-    except IntegrityError:  # the same key, sent twice at once
+        message = _insert(author, room, body, html, client_key, mentioned)
+    except IntegrityError:  # a retry: this key is stored already, and is not counted as flood
         db.session.rollback()
         existing = _by_key(author, room, client_key)
         if existing is None:
             raise
         return Posted(existing, message_json(existing), created=False)
-    events.message_posted(payload, mentioned, author.full_name)
+    wait = flood_wait(author.id)
+    if wait:
+        db.session.rollback()
+        raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
+                            seconds=math.ceil(wait)), wait)
+    payload = message_json(message)
+    db.session.commit()
+    events.message_posted(payload, mentioned, payload["author"]["name"])
     return Posted(message, payload, created=True)
 
 
-def _insert(author: User, room: Room, body: str, client_key: str) -> tuple[Message, list[int]]:
-    # Taking the next seq locks the room's row until the commit, so seqs follow commit order.
+def _insert(author: User, room: Room, body: str, html: str, client_key: str,
+            mentioned: list[int]) -> Message:
+    # Taking the next seq locks the room's row until the commit, so seqs follow commit order;
+    # everything slow (Markdown, mentions, checks) is done before, to keep that lock short.
     seq = db.session.execute(
         update(Room).where(Room.id == room.id).values(last_seq=Room.last_seq + 1)
         .returning(Room.last_seq).execution_options(synchronize_session=False)).scalar_one()
-    message = Message(room_id=room.id, seq=seq, author=author, author_region=author.region,
-                      client_key=client_key, body_source=body, body_html=render_markdown(body),
-                      created_at=utcnow())
+    message = Message(room_id=room.id, seq=seq, author=author, author_region_id=author.region_id,
+                      client_key=client_key, body_source=body, body_html=html, created_at=utcnow())
     db.session.add(message)
-    mentioned = [person.id for person in mentioned_people(room, body, author)]
     db.session.add_all(Mention(message=message, user_id=user_id) for user_id in mentioned)
-    db.session.flush()  # the payload is built before the commit and needs the author's id
-    return message, mentioned
+    db.session.flush()
+    return message
 
 
 def _by_key(author: User, room: Room, client_key: str) -> Message | None:

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lab.accounts.audit import record
 from lab.accounts.models import User
@@ -17,11 +17,11 @@ from lab.rooms.services import can_moderate, can_read
 MAX_MUTE_MINUTES = 7 * 24 * 60
 
 
-def active_mute(user: User, room: Room) -> Mute | None:
-    """Return the mute that keeps a person from writing in a room now, if any."""
-    return db.session.scalar(select(Mute).where(
-        Mute.room_id == room.id, Mute.user_id == user.id, Mute.lifted_at.is_(None),
-        Mute.until > utcnow()).order_by(Mute.until.desc()).limit(1))
+def mute_end(user_id: int, room_id: int):
+    """Return the SQL value "when the person's longest current mute in the room ends" (or NULL)."""
+    return select(func.max(Mute.until)).where(
+        Mute.room_id == room_id, Mute.user_id == user_id, Mute.lifted_at.is_(None),
+        Mute.until > utcnow()).scalar_subquery()
 
 
 def active_mutes(room: Room) -> list[Mute]:

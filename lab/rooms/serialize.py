@@ -1,4 +1,8 @@
 """The one shape a message has for clients, over Socket.IO and HTTP alike."""
+import functools
+
+from lab.accounts.models import Region
+from lab.extensions import db
 from lab.rooms.models import Message
 
 
@@ -7,9 +11,16 @@ def iso(moment) -> str | None:
     return moment.isoformat(timespec="milliseconds") + "Z" if moment else None
 
 
+@functools.cache
+def region_names(region_id: int) -> tuple[str, str]:
+    """Return a region's Italian and English names (reference data, never changed at run time)."""
+    region = db.session.get(Region, region_id)
+    return region.name_it, region.name_en
+
+
 def message_json(message: Message) -> dict:
     """Return a message as clients see it; a deleted message keeps only its place."""
-    region = message.author_region
+    region_it, region_en = region_names(message.author_region_id) if message.author_region_id else (None, None)
     deleted = message.deleted_at is not None
     return {
         "room": message.room_id,
@@ -18,8 +29,8 @@ def message_json(message: Message) -> dict:
         "author": {
             "id": message.author_id,
             "name": message.author.full_name,
-            "region_it": region.name_it if region else None,
-            "region_en": region.name_en if region else None,
+            "region_it": region_it,
+            "region_en": region_en,
         },
         "html": "" if deleted else message.body_html,
         "source": "" if deleted else message.body_source,

@@ -34,21 +34,27 @@ def can_read(user: User, room: Room) -> bool:
         return False
     if room.kind == RoomKind.LABORATORY:
         return user.is_delegate or user.is_platform_admin
-    return is_participant(user, room.group)
+    return is_participant(user, room.group_id)
 
 
 def can_moderate(user: User, room: Room) -> bool:
     """Group coordinators moderate their group's rooms; platform admins the Laboratory's."""
     if room.kind == RoomKind.LABORATORY:
         return user.is_platform_admin
-    return is_coordinator(user, room.group)
+    return is_coordinator(user, room.group_id)
+
+
+def room_by_id(room_id: int) -> Room:
+    """Return a room whatever the person; the service called next checks their access."""
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(_("Stanza non trovata."))
+    return room
 
 
 def room_for(user: User, room_id: int) -> Room:
     """Return a room the person may use, or refuse."""
-    room = db.session.get(Room, room_id)
-    if room is None:
-        raise NotFound(_("Stanza non trovata."))
+    room = room_by_id(room_id)
     if not can_read(user, room):
         raise NotPermitted(_("Non fai parte di questa stanza."))
     return room

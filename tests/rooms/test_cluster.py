@@ -56,6 +56,14 @@ def cluster(tmp_path):
                 server.stop()
 
 
+def test_only_the_site_address_may_open_a_socket(cluster):
+    (first, _), _ = cluster
+    handshake = first.url + "/socket.io/?EIO=4&transport=polling"
+    assert requests.get(handshake, headers={"Origin": first.url}, timeout=5).status_code == 200
+    assert requests.get(handshake, headers={"Origin": "https://evil.example"},
+                        timeout=5).status_code == 400
+
+
 def test_message_sent_through_one_process_reaches_a_member_on_the_other(cluster):
     (first, second), setup = cluster
     room = setup["room"]
