@@ -72,8 +72,13 @@ def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -
     time.sleep(1)
     fixed_sent = steady(sender, room, rate, seconds)
     time.sleep(3)
+    fixed = [s[1] * 1000 for s in crowd.collect() if s[0] == "F"]
+    own_rate = 0.5 * delivered_rate  # also at half of this server's own saturation
+    time.sleep(1)
+    steady(sender, room, own_rate, seconds, phase="G")
+    time.sleep(3)
     sender.disconnect()
-    fixed = [s[1] * 1000 for s in crowd.finish() if s[0] == "F"]
+    own = [s[1] * 1000 for s in crowd.finish() if s[0] == "G"]
     result.update({
         "deliveries_per_s": round(len(saturation) / duration),
         "saturation_msgs_per_s": round(delivered_rate, 1),
@@ -82,6 +87,8 @@ def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -
         "p50_ms": round(percentile(fixed, 0.50), 1),
         "p95_ms": round(percentile(fixed, 0.95), 1),
         "p99_ms": round(percentile(fixed, 0.99), 1),
+        "own_half_rate_msgs_per_s": round(own_rate, 1),
+        "own_half_rate_p50_p95_p99_ms": [round(percentile(own, q), 1) for q in (0.5, 0.95, 0.99)],
     })
     return result
 

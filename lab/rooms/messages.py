@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import literal, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +20,7 @@ from lab.rooms import events
 from lab.rooms.flood import flood_wait
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
 from lab.rooms.moderation import mute_end
-from lab.rooms.serialize import message_json
+from lab.rooms.serialize import message_json, new_message_json
 from lab.rooms.services import can_moderate, can_read
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -40,7 +40,6 @@ class RateLimited(DomainError):
 
 @dataclass
 class Posted:
-    message: Message
     payload: dict
     created: bool
 
@@ -58,13 +57,27 @@ def clean_body(body) -> str:
     return body
 
 
+# The statements of the posting path, built once: each message runs them, and a statement
+# built anew costs more Python time than its round trip to the database.
+_rooms, _messages, _mentions = Room.__table__, Message.__table__, Mention.__table__
+_USER, _GROUP, _ROOM, _NOW = (bindparam(name) for name in ("user_id", "group_id", "room_id", "now"))
+_GROUP_POSTING = select(participation(_USER, _GROUP), mute_end(_USER, _ROOM, _NOW))
+_MUTED = select(mute_end(_USER, _ROOM, _NOW))
+_NEXT_SEQ = (update(_rooms).where(_rooms.c.id == _ROOM).values(last_seq=_rooms.c.last_seq + 1)
+             .returning(_rooms.c.last_seq))
+_INSERT = insert(_messages).returning(_messages.c.id)
+
+
 def check_can_post(author: User, room: Room) -> None:
     """Refuse a person who may not read the room or is muted in it (one query for both)."""
+    params = {"user_id": author.id, "room_id": room.id, "group_id": room.group_id, "now": utcnow()}
     if room.kind == RoomKind.LABORATORY:
-        allowed = literal(author.is_delegate or author.is_platform_admin)
+        may_read = author.is_delegate or author.is_platform_admin
+        muted_until = db.session.execute(_MUTED, params).scalar()
+    elif may_take_part(author):
+        may_read, muted_until = db.session.execute(_GROUP_POSTING, params).one()
     else:
-        allowed = participation(author.id, room.group_id) if may_take_part(author) else literal(False)
-    may_read, muted_until = db.session.execute(select(allowed, mute_end(author.id, room.id))).one()
+        may_read, muted_until = False, None
     if not may_read:
         raise NotPermitted(_("Non fai parte di questa stanza."))
     if muted_until is not None:
@@ -79,38 +92,37 @@ def post_message(author: User, room: Room, body, client_key) -> Posted:
         raise DomainError(_("Il messaggio non ha una chiave valida."))
     check_can_post(author, room)
     html, mentioned = render_markdown(body), [p.id for p in mentioned_people(room, body, author)]
+    row = {"room_id": room.id, "author_id": author.id, "author_region_id": author.region_id,
+           "client_key": client_key, "body_source": body, "body_html": html,
+           "created_at": utcnow()}
     try:
-        message = _insert(author, room, body, html, client_key, mentioned)
+        _insert(row, mentioned)
     except IntegrityError:  # a retry: this key is stored already, and is not counted as flood
         db.session.rollback()
         existing = _by_key(author, room, client_key)
         if existing is None:
             raise
-        return Posted(existing, message_json(existing), created=False)
+        return Posted(message_json(existing), created=False)
     wait = flood_wait(author.id)
     if wait:
         db.session.rollback()
         raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
                             seconds=math.ceil(wait)), wait)
-    payload = message_json(message)
+    payload = new_message_json(row, author)
     db.session.commit()
-    events.message_posted(payload, mentioned, payload["author"]["name"])
-    return Posted(message, payload, created=True)
+    events.message_posted(payload, mentioned, author.full_name)
+    return Posted(payload, created=True)
 
 
-def _insert(author: User, room: Room, body: str, html: str, client_key: str,
-            mentioned: list[int]) -> Message:
+def _insert(row: dict, mentioned: list[int]) -> None:
+    """Number the message and store it; ``row`` gets its seq."""
     # Taking the next seq locks the room's row until the commit, so seqs follow commit order;
     # everything slow (Markdown, mentions, checks) is done before, to keep that lock short.
-    seq = db.session.execute(
-        update(Room).where(Room.id == room.id).values(last_seq=Room.last_seq + 1)
-        .returning(Room.last_seq).execution_options(synchronize_session=False)).scalar_one()
-    message = Message(room_id=room.id, seq=seq, author=author, author_region_id=author.region_id,
-                      client_key=client_key, body_source=body, body_html=html, created_at=utcnow())
-    db.session.add(message)
-    db.session.add_all(Mention(message=message, user_id=user_id) for user_id in mentioned)
-    db.session.flush()
-    return message
+    row["seq"] = db.session.execute(_NEXT_SEQ, {"room_id": row["room_id"]}).scalar_one()
+    message_id = db.session.execute(_INSERT, row).scalar_one()
+    if mentioned:
+        db.session.execute(insert(_mentions), [{"message_id": message_id, "user_id": user_id}
+                                               for user_id in mentioned])
 
 
 def _by_key(author: User, room: Room, client_key: str) -> Message | None:

@@ -20,7 +20,7 @@ from lab.rooms import messages, services
 from lab.rooms.control import ensure_background, registry
 from lab.rooms.events import NAMESPACE, room_channel, user_channel
 from lab.rooms.messages import RateLimited
-from lab.rooms.payloads import BadPayload, error_code, read
+from lab.rooms.payloads import error_code, read
 from lab.rooms.presence import presence
 from lab.rooms.serialize import message_json
 
