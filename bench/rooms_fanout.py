@@ -3,7 +3,8 @@
 For each room size, first against the bare echo server (bench/rooms_bare.py), then against the
 platform (deploy/serve.py, one gevent process on PostgreSQL):
   1. saturation: the sender keeps 64 messages in flight for a few seconds; deliveries per second;
-  2. fixed rate: half the bare server's saturation rate; latency from send to each receipt.
+  2. fixed rate at half this server's own saturation rate: latency from send to each receipt;
+  3. fixed rate at half the bare server's saturation rate: the same latency (the target).
 Targets: our p95 at most 2x the bare server's; our saturation throughput at least 0.7x.
 
     .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6
@@ -69,16 +70,17 @@ def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -
     delivered_rate = len(saturation) / size / duration
     if rate is None:
         rate = 0.5 * delivered_rate  # half of what the bare server delivers at saturation
-    time.sleep(1)
-    fixed_sent = steady(sender, room, rate, seconds)
-    time.sleep(3)
-    fixed = [s[1] * 1000 for s in crowd.collect() if s[0] == "F"]
-    own_rate = 0.5 * delivered_rate  # also at half of this server's own saturation
+    # At half this server's own saturation first: once overloaded, a backlog would linger.
+    own_rate = 0.5 * delivered_rate
     time.sleep(1)
     steady(sender, room, own_rate, seconds, phase="G")
     time.sleep(3)
+    own = [s[1] * 1000 for s in crowd.collect() if s[0] == "G"]
+    time.sleep(1)
+    fixed_sent = steady(sender, room, rate, seconds)
+    time.sleep(3)
     sender.disconnect()
-    own = [s[1] * 1000 for s in crowd.finish() if s[0] == "G"]
+    fixed = [s[1] * 1000 for s in crowd.finish() if s[0] == "F"]
     result.update({
         "deliveries_per_s": round(len(saturation) / duration),
         "saturation_msgs_per_s": round(delivered_rate, 1),
