@@ -1,14 +1,14 @@
 """Migration 0003 brings the eight themes and their rooms to every install, on either database."""
 import contextvars
 import os
-import uuid
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from lab import create_app
 from lab.groups.themes import THEMES
+from tests.rooms.cluster import scratch_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -19,19 +19,8 @@ def fresh_database(tmp_path):
     if not TEST_DATABASE_URL.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
         return
-    from config import database_url
-
-    server = database_url(TEST_DATABASE_URL)
-    name = f"lab_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with scratch_database(TEST_DATABASE_URL) as url:
+        yield url
 
 
 def _migrate_and_read(url: str, instance) -> tuple[list, list]:
