@@ -1,7 +1,10 @@
 """Signing in and out, changing and resetting passwords."""
+from typing import NamedTuple
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from lab.accounts.models import User
 from lab.accounts.passwords import check_password_strength, hash_password, verify_password
@@ -17,15 +20,31 @@ class SignInFailed(DomainError):
     status = 401
 
 
+class SignIn(NamedTuple):
+    """Who a session says is signed in, with the session version they signed in under."""
+
+    id: int
+    session_version: int
+
+    @classmethod
+    def parse(cls, session_id: str) -> "SignIn | None":
+        """Read ``User.get_id()``'s "id:version"; None if it is not that."""
+        try:
+            user_id, version = session_id.split(":", 1)
+            return cls(int(user_id), int(version))
+        except (AttributeError, ValueError):
+            return None
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
     """Load the session's person, refusing sessions from before a password change."""
-    try:
-        id_part, version = user_id.split(":", 1)
-        user = db.session.get(User, int(id_part))
-    except (ValueError, TypeError):
+    sign_in = SignIn.parse(session_id)
+    if sign_in is None:
         return None
-    if user is None or not user.active or str(user.session_version) != version:
+    # The roles come in the same query: nearly every request asks about them.
+    user = db.session.get(User, sign_in.id, options=[joinedload(User.role_assignments)])
+    if user is None or not user.active or user.session_version != sign_in.session_version:
         return None
     return user
 

@@ -18,6 +18,10 @@ class NotPermitted(DomainError):
     status = 403
 
 
+class SignedOut(NotPermitted):
+    """The sign-in behind a request or a connection holds no more (signed out, password changed)."""
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_login import user_logged_out
 
+from lab.accounts.auth import SignIn
 from lab.accounts.models import User
 from lab.extensions import db, socketio
 from lab.groups.signals import participation_ended
@@ -24,35 +25,34 @@ from lab.rooms.services import can_read
 
 
 class Registry:
-    """The connections of each person on this process."""
+    """The connections on this process, and the sign-in each was opened with."""
 
     def __init__(self):
         self._sids: dict[int, set[str]] = defaultdict(set)
-        self._owners: dict[str, int] = {}
+        self._sign_ins: dict[str, SignIn] = {}
         self._lock = threading.Lock()
 
-    def add(self, user_id: int, sid: str) -> None:
+    def add(self, sign_in: SignIn, sid: str) -> None:
         with self._lock:
-            self._sids[user_id].add(sid)
-            self._owners[sid] = user_id
+            self._sids[sign_in.id].add(sid)
+            self._sign_ins[sid] = sign_in
 
-    def forget(self, sid: str) -> int | None:
-        """Drop a connection; return whose it was."""
+    def forget(self, sid: str) -> None:
+        """Drop a connection."""
         with self._lock:
-            user_id = self._owners.pop(sid, None)
-            if user_id is not None:
-                self._sids[user_id].discard(sid)
-                if not self._sids[user_id]:
-                    del self._sids[user_id]
-            return user_id
+            sign_in = self._sign_ins.pop(sid, None)
+            if sign_in is not None:
+                self._sids[sign_in.id].discard(sid)
+                if not self._sids[sign_in.id]:
+                    del self._sids[sign_in.id]
+
+    def sign_in(self, sid: str) -> SignIn | None:
+        with self._lock:
+            return self._sign_ins.get(sid)
 
     def sids(self, user_id: int) -> list[str]:
         with self._lock:
             return list(self._sids.get(user_id, ()))
-
-    def count(self) -> int:
-        with self._lock:
-            return sum(len(sids) for sids in self._sids.values())
 
 
 registry = Registry()

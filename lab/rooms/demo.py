@@ -28,5 +28,5 @@ def load() -> list[str]:
         for email, body in DEMO_EXCHANGE:
             author = user_by_email(email)
             if author is not None and services.can_read(author, room):
-                messages.post_message(author, room, body, uuid.uuid4().hex)
+                messages.post_message(author, room.id, body, uuid.uuid4().hex)
     return ["Demo rooms: the Laboratory's room and one room per group."]

@@ -37,6 +37,6 @@ def make_targets(people):
     member = make_person("room.member@example.org", "Room Member", "delegate", "veneto")
     groups.accept_request(coordinator, groups.ask_to_join(member, group))
     room = services.group_room(group)
-    messages.post_message(coordinator, room, "Prova di messaggio", uuid.uuid4().hex)
+    messages.post_message(coordinator, room.id, "Prova di messaggio", uuid.uuid4().hex)
     mute = moderation.mute_member(coordinator, room, member, 30)
     return {"room_group": group.slug, "room": room.id, "mute": mute.id}
