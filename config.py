@@ -43,7 +43,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'laboratorio.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL connections per process (lab.core.database.engine_options).
+    DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", 15))
+    DATABASE_MAX_OVERFLOW = int(env("DATABASE_MAX_OVERFLOW", 5))
     MAX_CONTENT_LENGTH = int(env("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
     UPLOAD_DIR = Path(env("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     NODE_MODULES_DIR = Path(env("NODE_MODULES_DIR", BASE_DIR / "node_modules"))

@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from lab.core import database, i18n, security  # noqa: F401  (database sets SQLite pragmas)
     from lab.extensions import csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
