@@ -139,18 +139,22 @@ class _Flooded:
     wait: float
 
 
-def post_message(author: User | SignIn, room_id: int, body, client_key) -> Posted:
-    """Store a message, then send it to the room; a retried key returns the stored message."""
+def _draft(author: User | SignIn, room_id: int, body, client_key) -> _Draft:
+    """Check a message and prepare what will be stored: everything but its seq."""
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
     posting = room_for_posting(author, room_id)
-    html = render_markdown(body)
     mentioned = [person.id for person in mentioned_people(posting, body, author)]
-    draft = _Draft({"room_id": room_id, "author_id": author.id,
-                    "author_region_id": posting.author_region_id, "client_key": client_key,
-                    "body_source": body, "body_html": html, "created_at": utcnow()},
-                   mentioned, posting.author_name)
+    return _Draft({"room_id": room_id, "author_id": author.id,
+                   "author_region_id": posting.author_region_id, "client_key": client_key,
+                   "body_source": body, "body_html": render_markdown(body), "created_at": utcnow()},
+                  mentioned, posting.author_name)
+
+
+def post_message(author: User | SignIn, room_id: int, body, client_key) -> Posted:
+    """Store a message, then send it to the room; a retried key returns the stored message."""
+    draft = _draft(author, room_id, body, client_key)
     # End the checks' read-only transaction: its connection goes back to the pool instead of
     # idling while the message waits for its batch.
     db.session.rollback()

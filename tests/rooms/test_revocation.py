@@ -30,3 +30,17 @@ def test_signing_out_disconnects_the_sockets(connect, room, delegate):
     member.emit("join", {"room": room.id})
     assert member.http.post("/sign-out").status_code == 302
     assert not member.connected
+
+
+def test_a_password_change_elsewhere_ends_the_connection_at_its_next_send(connect, room, delegate):
+    from sqlalchemy import select
+
+    from lab.extensions import db
+    from lab.rooms.models import Message
+
+    member = connect(delegate)
+    delegate.session_version += 1  # what a password change does to every other session
+    db.session.commit()
+    ack = member.send(room, "Scritto con una sessione ormai chiusa")
+    assert ack["code"] == "unauthorized" and not member.connected
+    assert db.session.scalar(select(Message.id)) is None

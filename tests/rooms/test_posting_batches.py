@@ -1,0 +1,58 @@
+"""What a batch of messages waiting for one room stores: each key once, in order, within the flood limit."""
+from sqlalchemy import select
+
+from lab.extensions import db
+from lab.rooms import messages
+from lab.rooms.models import Message
+from tests.rooms.conftest import key
+
+
+def write(room, drafts) -> list:
+    db.session.rollback()
+    return messages._write_batch(room.id, drafts)
+
+
+def stored(room) -> list[tuple[int, str]]:
+    db.session.rollback()
+    return list(db.session.execute(select(Message.seq, Message.body_source)
+                                   .where(Message.room_id == room.id).order_by(Message.seq)))
+
+
+def test_a_batch_is_stored_in_the_order_it_was_submitted(room, delegate, coordinator):
+    drafts = [messages._draft(person, room.id, text, key())
+              for person, text in [(delegate, "uno"), (coordinator, "due"), (delegate, "tre")]]
+    outcomes = write(room, drafts)
+    assert [(o.payload["id"], o.created) for o in outcomes] == [(1, True), (2, True), (3, True)]
+    assert stored(room) == [(1, "uno"), (2, "due"), (3, "tre")]
+
+
+def test_the_same_key_twice_in_a_batch_is_stored_once(room, delegate):
+    retried = key()
+    drafts = [messages._draft(delegate, room.id, "Invio ripetuto", retried),
+              messages._draft(delegate, room.id, "Invio ripetuto", retried),
+              messages._draft(delegate, room.id, "Altro", key())]
+    first, again, other = write(room, drafts)
+    assert (first.created, again.created, other.created) == (True, False, True)
+    assert again.payload["id"] == first.payload["id"] == 1 and other.payload["id"] == 2
+    assert stored(room) == [(1, "Invio ripetuto"), (2, "Altro")]
+
+
+def test_a_key_stored_by_an_earlier_batch_returns_that_message_uncounted(app, monkeypatch, room,
+                                                                         delegate):
+    monkeypatch.setitem(app.config, "ROOMS_FLOOD_LIMIT", 1)
+    retried = key()
+    [first] = write(room, [messages._draft(delegate, room.id, "Primo", retried)])
+    [again] = write(room, [messages._draft(delegate, room.id, "Primo", retried)])
+    assert not again.created and again.payload["id"] == first.payload["id"]
+    assert stored(room) == [(1, "Primo")]
+
+
+def test_past_the_flood_limit_a_batch_stores_nothing_more_from_that_person(app, monkeypatch, room,
+                                                                          delegate, coordinator):
+    monkeypatch.setitem(app.config, "ROOMS_FLOOD_LIMIT", 2)
+    drafts = [messages._draft(delegate, room.id, f"Messaggio {n}", key()) for n in range(3)]
+    drafts.append(messages._draft(coordinator, room.id, "Io posso", key()))
+    outcomes = write(room, drafts)
+    assert [type(o).__name__ for o in outcomes] == ["Posted", "Posted", "_Flooded", "Posted"]
+    assert 0 < outcomes[2].wait <= 10
+    assert stored(room) == [(1, "Messaggio 0"), (2, "Messaggio 1"), (3, "Io posso")]
