@@ -1,4 +1,5 @@
 """What the rooms benchmarks share: servers to start, client processes, figures."""
+import asyncio
 import multiprocessing as mp
 import os
 import sys
@@ -25,6 +26,7 @@ REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL", "r
 UNLIMITED = 10**9
 
 _trigger = engineio.Client._trigger_event
+_async_trigger = engineio.AsyncClient._trigger_event
 
 
 def _inline_messages(self, event, *args, **kwargs):
@@ -35,7 +37,15 @@ def _inline_messages(self, event, *args, **kwargs):
     return _trigger(self, event, *args, **kwargs)
 
 
+async def _inline_async_messages(self, event, *args, **kwargs):
+    # The same for the asyncio client, which would start a task for every message.
+    if event == "message":
+        kwargs["run_async"] = False
+    return await _async_trigger(self, event, *args, **kwargs)
+
+
 engineio.Client._trigger_event = _inline_messages
+engineio.AsyncClient._trigger_event = _inline_async_messages
 
 
 def start_ours(database: str, folder: Path, queue: str = "", **extra) -> Server:
@@ -61,6 +71,30 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+class CpuMeter:
+    """CPU time used by a process, and the share of the machine left idle, over an interval."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.start()
+
+    def _readings(self) -> tuple[float, float, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        process = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        cpu = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return time.time(), process, (cpu[3] + cpu[4]) / ticks / os.cpu_count()  # idle + iowait
+
+    def start(self) -> None:
+        self._began = self._readings()
+
+    def read(self) -> dict:
+        """Cores the process used, and the idle share of the machine, since ``start``."""
+        (t0, p0, i0), (t1, p1, i1) = self._began, self._readings()
+        return {"server_cores": round((p1 - p0) / (t1 - t0), 2),
+                "machine_idle": round((i1 - i0) / (t1 - t0), 2)}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -77,37 +111,49 @@ def connect(url: str, cookie: str | None, on_message=None) -> socketio.Client:
 
 
 def _receiver(url, cookie, room, count, join, ready, commands, out):
-    """Hold ``count`` connections (joined to the room, or idle) and hand over what they receive."""
-    samples, lock = [], threading.Lock()
+    asyncio.run(_receive(url, cookie, room, count, join, ready, commands, out))
+
+
+async def _receive(url, cookie, room, count, join, ready, commands, out):
+    """Hold ``count`` connections (joined to the room, or idle) and hand over what they receive.
+
+    asyncio clients: one event loop serves them all, where the sync client needs two threads
+    per connection and spends more of the machine than the server it measures.
+    """
+    samples = []
 
     def on_message(data):
         now = time.time()
         phase, sent = (data.get("source") or data.get("body")).split("|")[:2]
-        with lock:
-            samples.append((phase, now - float(sent), now))
+        samples.append((phase, now - float(sent), now))
+
+    async def open_one():
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("message_posted", on_message, namespace="/rooms")
+        await client.connect(url, headers={"Cookie": f"session={cookie}"} if cookie else {},
+                             namespaces=["/rooms"], transports=["websocket"], wait_timeout=20)
+        if join:
+            await client.call("join", {"room": room}, namespace="/rooms", timeout=30)
+        return client
 
     clients = []
-    for _ in range(count):
-        client = connect(url, cookie, on_message)
-        if join:
-            client.call("join", {"room": room}, namespace="/rooms", timeout=30)
-        clients.append(client)
+    for start in range(0, count, 25):  # a few at a time, as people arrive
+        clients += await asyncio.gather(*(open_one() for _ in range(min(25, count - start))))
     ready.put(count)
+    loop = asyncio.get_running_loop()
     while True:
-        command = commands.get()
-        with lock:
-            batch, samples[:] = list(samples), []
+        command = await loop.run_in_executor(None, commands.get)
+        batch, samples[:] = list(samples), []
         out.put(batch)
         if command == "stop":
             break
-    for client in clients:
-        client.disconnect()
+    await asyncio.gather(*(client.disconnect() for client in clients))
 
 
 class Crowd:
     """Client connections spread over several processes (the GIL would make one the bottleneck)."""
 
-    def __init__(self, url, cookie, room, total, processes=4, join=True):
+    def __init__(self, url, cookie, room, total, processes=2, join=True):
         context = mp.get_context("spawn")
         self.ready, self.out = context.Queue(), context.Queue()
         shares = [total // processes + (1 if n < total % processes else 0) for n in range(processes)]

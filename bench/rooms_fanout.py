@@ -2,12 +2,17 @@
 
 For each room size, first against the bare echo server (bench/rooms_bare.py), then against the
 platform (deploy/serve.py, one gevent process on PostgreSQL):
-  1. saturation: the sender keeps 64 messages in flight for a few seconds; deliveries per second;
+  1. saturation: the sender keeps --window messages in flight for a few seconds; deliveries
+     per second, with the cores the server used and the share of the machine left idle;
   2. fixed rate at half this server's own saturation rate: latency from send to each receipt;
   3. fixed rate at half the bare server's saturation rate: the same latency (the target).
 Targets: our p95 at most 2x the bare server's; our saturation throughput at least 0.7x.
 
-    .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6
+    .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6 --window 512
+
+The window is how many unacknowledged messages the sender allows: the platform acknowledges a
+message once it is committed, so with a small window the sender waits on commits and the
+figure measures that wait, not what the server can deliver.
 """
 import argparse
 import json
@@ -18,26 +23,23 @@ import uuid
 from pathlib import Path
 
 from rooms_common import (
-    DATABASE, PASSWORD, Crowd, connect, percentile, prepare, scratch_database, session_cookie,
+    DATABASE, PASSWORD, CpuMeter, Crowd, connect, percentile, prepare, scratch_database, session_cookie,
     start_bare, start_ours,
 )
-
-WINDOW = 64
-
 
 def body(phase: str) -> str:
     return f"{phase}|{time.time():.6f}|{uuid.uuid4().hex[:8]}"
 
 
-def saturate(sender, room: int, seconds: float) -> tuple[int, float]:
-    """Send with WINDOW messages in flight; return how many were sent and when sending began."""
-    slots, sent, start = threading.BoundedSemaphore(WINDOW), 0, time.time()
+def saturate(sender, room: int, seconds: float, window: int) -> tuple[int, float]:
+    """Send with ``window`` messages in flight; return how many were sent and when sending began."""
+    slots, sent, start = threading.BoundedSemaphore(window), 0, time.time()
     while time.time() - start < seconds:
         slots.acquire()
         sender.emit("send", {"room": room, "body": body("S"), "key": uuid.uuid4().hex},
                     namespace="/rooms", callback=lambda *_: slots.release())
         sent += 1
-    for _ in range(WINDOW):  # wait for the last acks
+    for _ in range(window):  # wait for the last acks
         slots.acquire(timeout=30)
     return sent, start
 
@@ -55,16 +57,18 @@ def steady(sender, room: int, rate: float, seconds: float, phase: str = "F") -> 
     return sent
 
 
-def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -> dict:
+def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, rate=None) -> dict:
     """Run both phases against one server and return its figures."""
+    url = server.url
     crowd = Crowd(url, reader_cookie, room, size)
     sender = connect(url, sender_cookie)
     sender.call("join", {"room": room}, namespace="/rooms")
     steady(sender, room, 50, 1, phase="W")  # warm-up
     time.sleep(1)
-    sent, started = saturate(sender, room, seconds)
+    cpu = CpuMeter(server.process.pid)
+    sent, started = saturate(sender, room, seconds, window)
+    result = {"saturation_msgs_sent": sent, **cpu.read()}
     time.sleep(3)
-    result = {"saturation_msgs_sent": sent}
     saturation = [s for s in crowd.collect() if s[0] == "S"]
     duration = max(s[2] for s in saturation) - started
     delivered_rate = len(saturation) / size / duration
@@ -95,10 +99,10 @@ def measure(url, sender_cookie, reader_cookie, room, size, seconds, rate=None) -
     return result
 
 
-def run_size(size: int, seconds: float, folder: Path) -> dict:
+def run_size(size: int, seconds: float, window: int, folder: Path) -> dict:
     bare = start_bare(folder)
     try:
-        baseline = measure(bare.url, None, None, 1, size, seconds)
+        baseline = measure(bare, None, None, 1, size, seconds, window)
     finally:
         bare.stop()
     with scratch_database(DATABASE) as database:
@@ -107,8 +111,8 @@ def run_size(size: int, seconds: float, folder: Path) -> dict:
         try:
             sender_cookie = session_cookie(ours.url, setup["emails"][0], PASSWORD)
             reader_cookie = session_cookie(ours.url, setup["emails"][1], PASSWORD)
-            platform = measure(ours.url, sender_cookie, reader_cookie, setup["room"], size,
-                               seconds, rate=baseline["fixed_rate_msgs_per_s"])
+            platform = measure(ours, sender_cookie, reader_cookie, setup["room"], size,
+                               seconds, window, rate=baseline["fixed_rate_msgs_per_s"])
         finally:
             ours.stop()
     return {"size": size, "bare": baseline, "ours": platform,
@@ -120,10 +124,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--window", type=int, default=512)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         for size in args.sizes:
-            result = run_size(size, args.seconds, Path(tmp))
+            result = run_size(size, args.seconds, args.window, Path(tmp))
             print(json.dumps(result), flush=True)
             print(f"room of {size}: p95 ours/bare = {result['p95_ratio']} (target <= 2), "
                   f"saturation throughput ours/bare = {result['throughput_ratio']} (target >= 0.7)",

@@ -34,7 +34,7 @@ def measure(server, cookie, room, connections: int, processes: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1000)
-    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         folder = Path(tmp)
