@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy import Row, bindparam, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -71,10 +71,10 @@ class Posting(NamedTuple):
     author_name: str
 
 
-# The statements of the posting path, built once: each message runs them, and a statement
+# The statements of the posting path, built once: each batch runs them, and a statement
 # built anew costs more Python time than its round trip to the database.
 _users, _rooms, _messages, _mentions = User.__table__, Room.__table__, Message.__table__, Mention.__table__
-_USER, _ROOM, _NOW = (bindparam(name) for name in ("user_id", "room_id", "now"))
+_ROOM, _NOW = bindparam("room_id"), bindparam("now")
 
 
 def _holds(role: Role):
@@ -84,13 +84,15 @@ def _holds(role: Role):
         or_(roles.ended_at.is_(None), roles.ended_at > _NOW)))
 
 
-# The author as the database has them now (their sign-in, roles and region), the room, whether
+# Some people as the database has them now (their sign-in, roles and region), the room, whether
 # they take part in its group and until when they are muted in it.
 _POSTING_RIGHTS = (
-    select(_users.c.active, _users.c.session_version, _users.c.region_id, _users.c.full_name,
-           _holds(Role.DELEGATE), _holds(Role.PLATFORM_ADMIN), _rooms.c.kind, _rooms.c.group_id,
-           participation(_USER, _rooms.c.group_id), mute_end(_USER, _rooms.c.id, _NOW))
-    .select_from(_users.outerjoin(_rooms, _rooms.c.id == _ROOM)).where(_users.c.id == _USER))
+    select(_users.c.id, _users.c.active, _users.c.session_version, _users.c.region_id,
+           _users.c.full_name, _holds(Role.DELEGATE), _holds(Role.PLATFORM_ADMIN), _rooms.c.kind,
+           _rooms.c.group_id, participation(_users.c.id, _rooms.c.group_id),
+           mute_end(_users.c.id, _rooms.c.id, _NOW))
+    .select_from(_users.outerjoin(_rooms, _rooms.c.id == _ROOM))
+    .where(_users.c.id.in_(bindparam("user_ids", expanding=True))))
 _NEXT_SEQS = (update(_rooms).where(_rooms.c.id == _ROOM)
               .values(last_seq=_rooms.c.last_seq + bindparam("count")).returning(_rooms.c.last_seq))
 _INSERT = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
@@ -101,19 +103,19 @@ _STORED = (select(Message).where(Message.room_id == _ROOM,
            .options(selectinload(Message.author), selectinload(Message.author_region)))
 
 
-def room_for_posting(author: User | SignIn, room_id: int) -> Posting:
-    """Return the room if the person may write in it now; refuse a non-member or a muted one.
+def _posting_rights(room_id: int, user_ids) -> dict[int, Row]:
+    """Return, by person, what ``_posting`` needs to decide whether they may write in the room."""
+    rows = db.session.execute(_POSTING_RIGHTS, {"user_ids": sorted(user_ids), "room_id": room_id,
+                                                "now": utcnow()})
+    return {row.id: row for row in rows}
 
-    ``author`` is a signed-in ``User``, or the ``SignIn`` a socket connection was opened with;
-    either way the sign-in is checked again. One query answers for the person, the room, the
-    membership and the mutes: it runs for every message.
-    """
-    row = db.session.execute(_POSTING_RIGHTS, {"user_id": author.id, "room_id": room_id,
-                                               "now": utcnow()}).one_or_none()
-    if row is None or not row.active or row.session_version != author.session_version:
+
+def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting:
+    """Return the room if these rights let the person write in it now; refuse them otherwise."""
+    if rights is None or not rights.active or rights.session_version != author.session_version:
         raise SignedOut(_("Accedi per usare le stanze."))
-    (_active, _version, region_id, name, delegate, platform_admin, kind, group_id, takes_part,
-     muted_until) = row
+    (_id, _active, _version, region_id, name, delegate, platform_admin, kind, group_id,
+     takes_part, muted_until) = rights
     if kind is None:
         raise NotFound(_("Stanza non trovata."))
     may_write = (delegate or platform_admin) if kind == RoomKind.LABORATORY else (delegate and takes_part)
@@ -125,122 +127,166 @@ def room_for_posting(author: User | SignIn, room_id: int) -> Posting:
     return Posting(room_id, kind, group_id, author.id, region_id, name)
 
 
+def room_for_posting(author: User | SignIn, room_id: int) -> Posting:
+    """Return the room if the person may write in it now; refuse a non-member or a muted one.
+
+    ``author`` is a signed-in ``User``, or the ``SignIn`` a socket connection was opened with;
+    either way the sign-in is checked again.
+    """
+    return _posting(_posting_rights(room_id, [author.id]).get(author.id), author, room_id)
+
+
 @dataclass
 class _Draft:
-    """A checked message waiting for its batch: its columns (``seq`` comes when it is stored)."""
+    """A message waiting for its batch, checked for its form only: the batch checks its author."""
+
+    author: SignIn
+    client_key: str
+    body: str
+    html: str
+
+
+@dataclass
+class _Accepted:
+    """A draft whose author may write: its columns (``seq`` comes when it is stored)."""
 
     row: dict
-    mentioned: list[int]
     author_name: str
+    mentioned: list[int]
 
 
-@dataclass(frozen=True)
-class _Flooded:
+class _Refused(NamedTuple):
+    """The author may not write there: the caller words why, in the author's language."""
+
+    rights: Row | None
+
+
+class _Flooded(NamedTuple):
     wait: float
 
 
-def _draft(author: User | SignIn, room_id: int, body, client_key) -> _Draft:
-    """Check a message and prepare what will be stored: everything but its seq."""
+def _draft(author: User | SignIn, body, client_key) -> _Draft:
+    """Check a message's form and render it."""
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
-    posting = room_for_posting(author, room_id)
-    mentioned = [person.id for person in mentioned_people(posting, body, author)]
-    return _Draft({"room_id": room_id, "author_id": author.id,
-                   "author_region_id": posting.author_region_id, "client_key": client_key,
-                   "body_source": body, "body_html": render_markdown(body), "created_at": utcnow()},
-                  mentioned, posting.author_name)
+    return _Draft(SignIn(author.id, author.session_version), client_key, body, render_markdown(body))
 
 
 def post_message(author: User | SignIn, room_id: int, body, client_key) -> Posted:
-    """Store a message, then send it to the room; a retried key returns the stored message."""
-    draft = _draft(author, room_id, body, client_key)
-    # End the checks' read-only transaction: its connection goes back to the pool instead of
-    # idling while the message waits for its batch.
-    db.session.rollback()
+    """Store a message, then send it to the room; a retried key returns the stored message.
+
+    The message waits for its room's next batch (``_write_batch``), which checks its author's
+    rights with everyone else's in it: a busy room costs the database a few statements per
+    batch, not per message.
+    """
+    draft = _draft(author, body, client_key)
+    if db.session.registry.has():  # (a socket event has no session: creating one costs)
+        db.session.rollback()  # the caller's connection goes back to the pool while it waits
     outcome = _batches.submit(room_id, draft)
-    if isinstance(outcome, _Flooded):  # worded here, in the author's language
+    if isinstance(outcome, _Refused):
+        _posting(outcome.rights, author, room_id)  # raises the refusal
+    if isinstance(outcome, _Flooded):
         raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
                             seconds=math.ceil(outcome.wait)), outcome.wait)
     return outcome
 
 
 def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
-    """Store the messages waiting for a room in one transaction, then send them to the room.
+    """Check and store the messages waiting for a room in one transaction, then send them.
 
     Returns, per draft: a ``Posted`` (``created=False`` for a retried key, which is not counted
-    as flood), or ``_Flooded``.
+    as flood), ``_Refused`` or ``_Flooded``.
     """
     outcomes: list = [None] * len(drafts)
-    stored = _stored_payloads(room_id, drafts)
-    first_of: dict[tuple[int, str], int] = {}
-    fresh: list[int] = []
+    rights = _posting_rights(room_id, {draft.author.id for draft in drafts})
+    accepted: dict[int, _Accepted] = {}
+    first_of: dict[tuple[int, str], int] = {}  # each key's first accepted draft
     for n, draft in enumerate(drafts):
-        key = (draft.row["author_id"], draft.row["client_key"])
-        if key in stored:
-            outcomes[n] = Posted(stored[key], created=False)
-        elif key not in first_of:
-            first_of[key] = n
-            wait = flood_wait(draft.row["author_id"])
+        try:
+            posting = _posting(rights.get(draft.author.id), draft.author, room_id)
+        except DomainError:
+            outcomes[n] = _Refused(rights.get(draft.author.id))
+            continue
+        first_of.setdefault(_key(draft), n)
+        accepted[n] = _Accepted(
+            {"room_id": room_id, "author_id": posting.author_id,
+             "author_region_id": posting.author_region_id, "client_key": draft.client_key,
+             "body_source": draft.body, "body_html": draft.html, "created_at": utcnow()},
+            posting.author_name,
+            [person.id for person in mentioned_people(posting, draft.body, draft.author)])
+    stored = _stored_payloads(room_id, [drafts[n] for n in accepted])
+    fresh: list[int] = []
+    for n in accepted:
+        if _key(drafts[n]) in stored:
+            outcomes[n] = Posted(stored[_key(drafts[n])], created=False)
+        elif first_of[_key(drafts[n])] == n:
+            wait = flood_wait(drafts[n].author.id)
             if wait:
                 outcomes[n] = _Flooded(wait)
             else:
                 fresh.append(n)
-    created = _store(room_id, [drafts[n] for n in fresh], fresh)
+    created = _store(room_id, [accepted[n] for n in fresh], fresh)
     for n in created:
-        draft = drafts[n]
-        outcomes[n] = Posted(new_message_json(draft.row, draft.author_name), created=True)
-        events.message_posted(outcomes[n].payload, draft.mentioned, draft.author_name)
+        message = accepted[n]
+        outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
+        events.message_posted(outcomes[n].payload, message.mentioned, message.author_name)
     raced = [n for n in fresh if n not in created]
     if raced:  # stored meanwhile through another process
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])
         for n in raced:
-            outcomes[n] = Posted(stored[(drafts[n].row["author_id"], drafts[n].row["client_key"])],
-                                 created=False)
-    for n, draft in enumerate(drafts):  # the same key twice in one batch: a retry of the first
+            outcomes[n] = Posted(stored[_key(drafts[n])], created=False)
+    for n in accepted:  # the same key twice in one batch: a retry of the first
         if outcomes[n] is None:
-            first = outcomes[first_of[(draft.row["author_id"], draft.row["client_key"])]]
-            outcomes[n] = first if isinstance(first, _Flooded) else Posted(first.payload, created=False)
+            earlier = outcomes[first_of[_key(drafts[n])]]
+            outcomes[n] = earlier if isinstance(earlier, _Flooded) else Posted(earlier.payload,
+                                                                               created=False)
     return outcomes
 
 
-def _store(room_id: int, drafts: list[_Draft], positions: list[int]) -> list[int]:
-    """Number and commit the drafts; return the positions of those this call stored.
+def _key(draft: _Draft) -> tuple[int, str]:
+    return draft.author.id, draft.client_key
+
+
+def _store(room_id: int, messages: list[_Accepted], positions: list[int]) -> list[int]:
+    """Number and commit the messages; return the positions of those this call stored.
 
     All in one transaction; if a key turns out to be stored already (a retry that reached
     another process at the same moment), again one at a time, leaving that one out.
     """
-    if not drafts:
+    if not messages:
         return []
     try:
-        _insert(room_id, drafts)
+        _insert(room_id, messages)
         db.session.commit()
         return positions
     except IntegrityError:
         db.session.rollback()
-        if len(drafts) == 1:
+        if len(messages) == 1:
             return []
-    return [stored for draft, position in zip(drafts, positions)
-            for stored in _store(room_id, [draft], [position])]
+    return [stored for message, position in zip(messages, positions)
+            for stored in _store(room_id, [message], [position])]
 
 
-def _insert(room_id: int, drafts: list[_Draft]) -> None:
-    """Give the drafts the room's next seqs and insert them with their mentions."""
+def _insert(room_id: int, messages: list[_Accepted]) -> None:
+    """Give the messages the room's next seqs and insert them with their mentions."""
     # Taking the seqs locks the room's row until the commit, so seqs follow commit order;
-    # everything slow (Markdown, mentions, checks) is done before, to keep that lock short.
-    last = db.session.execute(_NEXT_SEQS, {"room_id": room_id, "count": len(drafts)}).scalar_one()
-    for n, draft in enumerate(drafts):
-        draft.row["seq"] = last - len(drafts) + 1 + n
-    ids = db.session.execute(_INSERT, [draft.row for draft in drafts]).scalars().all()
+    # everything slow (Markdown, checks) is done before, to keep that lock short.
+    last = db.session.execute(_NEXT_SEQS, {"room_id": room_id, "count": len(messages)}).scalar_one()
+    for n, message in enumerate(messages):
+        message.row["seq"] = last - len(messages) + 1 + n
+    ids = db.session.execute(_INSERT, [message.row for message in messages]).scalars().all()
     mentions = [{"message_id": message_id, "user_id": user_id}
-                for message_id, draft in zip(ids, drafts) for user_id in draft.mentioned]
+                for message_id, message in zip(ids, messages) for user_id in message.mentioned]
     if mentions:
         db.session.execute(insert(_mentions), mentions)
 
 
 def _stored_payloads(room_id: int, drafts: list[_Draft]) -> dict[tuple[int, str], dict]:
     """Return the messages already stored under the drafts' keys, by (author id, key)."""
-    wanted = {(draft.row["author_id"], draft.row["client_key"]) for draft in drafts}
+    if not drafts:
+        return {}
+    wanted = {_key(draft) for draft in drafts}
     found = db.session.scalars(_STORED, {
         "room_id": room_id, "authors": sorted({author for author, _key in wanted}),
         "keys": sorted({key for _author, key in wanted})})

@@ -1,6 +1,8 @@
 """What a batch of messages waiting for one room stores: each key once, in order, within the flood limit."""
+import pytest
 from sqlalchemy import select
 
+from lab.core.errors import NotPermitted
 from lab.extensions import db
 from lab.rooms import messages
 from lab.rooms.models import Message
@@ -19,7 +21,7 @@ def stored(room) -> list[tuple[int, str]]:
 
 
 def test_a_batch_is_stored_in_the_order_it_was_submitted(room, delegate, coordinator):
-    drafts = [messages._draft(person, room.id, text, key())
+    drafts = [messages._draft(person, text, key())
               for person, text in [(delegate, "uno"), (coordinator, "due"), (delegate, "tre")]]
     outcomes = write(room, drafts)
     assert [(o.payload["id"], o.created) for o in outcomes] == [(1, True), (2, True), (3, True)]
@@ -28,9 +30,9 @@ def test_a_batch_is_stored_in_the_order_it_was_submitted(room, delegate, coordin
 
 def test_the_same_key_twice_in_a_batch_is_stored_once(room, delegate):
     retried = key()
-    drafts = [messages._draft(delegate, room.id, "Invio ripetuto", retried),
-              messages._draft(delegate, room.id, "Invio ripetuto", retried),
-              messages._draft(delegate, room.id, "Altro", key())]
+    drafts = [messages._draft(delegate, "Invio ripetuto", retried),
+              messages._draft(delegate, "Invio ripetuto", retried),
+              messages._draft(delegate, "Altro", key())]
     first, again, other = write(room, drafts)
     assert (first.created, again.created, other.created) == (True, False, True)
     assert again.payload["id"] == first.payload["id"] == 1 and other.payload["id"] == 2
@@ -41,8 +43,8 @@ def test_a_key_stored_by_an_earlier_batch_returns_that_message_uncounted(app, mo
                                                                          delegate):
     monkeypatch.setitem(app.config, "ROOMS_FLOOD_LIMIT", 1)
     retried = key()
-    [first] = write(room, [messages._draft(delegate, room.id, "Primo", retried)])
-    [again] = write(room, [messages._draft(delegate, room.id, "Primo", retried)])
+    [first] = write(room, [messages._draft(delegate, "Primo", retried)])
+    [again] = write(room, [messages._draft(delegate, "Primo", retried)])
     assert not again.created and again.payload["id"] == first.payload["id"]
     assert stored(room) == [(1, "Primo")]
 
@@ -50,9 +52,20 @@ def test_a_key_stored_by_an_earlier_batch_returns_that_message_uncounted(app, mo
 def test_past_the_flood_limit_a_batch_stores_nothing_more_from_that_person(app, monkeypatch, room,
                                                                           delegate, coordinator):
     monkeypatch.setitem(app.config, "ROOMS_FLOOD_LIMIT", 2)
-    drafts = [messages._draft(delegate, room.id, f"Messaggio {n}", key()) for n in range(3)]
-    drafts.append(messages._draft(coordinator, room.id, "Io posso", key()))
+    drafts = [messages._draft(delegate, f"Messaggio {n}", key()) for n in range(3)]
+    drafts.append(messages._draft(coordinator, "Io posso", key()))
     outcomes = write(room, drafts)
     assert [type(o).__name__ for o in outcomes] == ["Posted", "Posted", "_Flooded", "Posted"]
     assert 0 < outcomes[2].wait <= 10
     assert stored(room) == [(1, "Messaggio 0"), (2, "Messaggio 1"), (3, "Io posso")]
+
+
+def test_each_author_in_a_batch_is_checked_and_only_the_refused_one_is_left_out(room, delegate,
+                                                                              outsider):
+    drafts = [messages._draft(outsider, "Posso entrare?", key()),
+              messages._draft(delegate, "Buongiorno", key())]
+    refused, posted = write(room, drafts)
+    assert isinstance(refused, messages._Refused) and posted.created
+    assert stored(room) == [(1, "Buongiorno")]
+    with pytest.raises(NotPermitted, match="Non fai parte"):  # what the outsider is told
+        messages.post_message(outsider, room.id, "Posso entrare?", key())
