@@ -62,7 +62,7 @@ def register_sockets(app: Flask) -> None:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=[app.config["SITE_URL"]],
         max_http_buffer_size=64 * 1024,
-        manage_session=False,
+        manage_session=True,  # a copy of the session per connection (lab.core.security)
     )
 
 
