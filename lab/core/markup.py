@@ -1,4 +1,5 @@
 """The one place where user Markdown becomes HTML: render, then sanitize with bleach."""
+import re
 from contextlib import contextmanager
 from functools import partial
 
@@ -52,10 +53,24 @@ _cleaners = _Pool(lambda: Cleaner(
     filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"})]))
 
 
+# Text in which neither Markdown nor the link finder has anything to do: one line starting with
+# a letter, of letters, digits, spaces and punctuation that means nothing to Markdown, with no
+# dot followed by a letter (that could be a web address). Most chat messages are such text, and
+# rendering and sanitizing them would only wrap them in a paragraph, at a third of a chat
+# message's cost; tests/core/test_markup.py checks the two ways agree.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,;:!?'\"()%/|’«»–…-]|\.(?![^\W\d_]))*")
+
+
 def render_markdown(source: str) -> str:
     """Return safe HTML for a Markdown text written by a user."""
+    if source and _PLAIN.fullmatch(source):
+        return f"<p>{source}</p>"
+    return _render_and_clean(source or "")
+
+
+def _render_and_clean(source: str) -> str:
     with _converters.borrow() as converter:
-        html = converter.reset().convert(source or "")
+        html = converter.reset().convert(source)
     with _cleaners.borrow() as cleaner:
         return cleaner.clean(html)
 
