@@ -96,11 +96,11 @@ _POSTING_RIGHTS = (
 _NEXT_SEQS = (update(_rooms).where(_rooms.c.id == _ROOM)
               .values(last_seq=_rooms.c.last_seq + bindparam("count")).returning(_rooms.c.last_seq))
 _INSERT = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
-# Retried keys, found through the (room, author, key) unique index.
-_STORED = (select(Message).where(Message.room_id == _ROOM,
-                                 Message.author_id.in_(bindparam("authors", expanding=True)),
-                                 Message.client_key.in_(bindparam("keys", expanding=True)))
-           .options(selectinload(Message.author), selectinload(Message.author_region)))
+# Retried keys, found through the (room, author, key) unique index: nearly always none, so the
+# messages themselves are loaded only for the keys found.
+_STORED_KEYS = select(_messages.c.id, _messages.c.author_id, _messages.c.client_key).where(
+    _messages.c.room_id == _ROOM, _messages.c.author_id.in_(bindparam("authors", expanding=True)),
+    _messages.c.client_key.in_(bindparam("keys", expanding=True)))
 
 
 def _posting_rights(room_id: int, user_ids) -> dict[int, Row]:
@@ -287,11 +287,14 @@ def _stored_payloads(room_id: int, drafts: list[_Draft]) -> dict[tuple[int, str]
     if not drafts:
         return {}
     wanted = {_key(draft) for draft in drafts}
-    found = db.session.scalars(_STORED, {
+    found = [row.id for row in db.session.execute(_STORED_KEYS, {
         "room_id": room_id, "authors": sorted({author for author, _key in wanted}),
-        "keys": sorted({key for _author, key in wanted})})
-    return {(m.author_id, m.client_key): message_json(m) for m in found
-            if (m.author_id, m.client_key) in wanted}
+        "keys": sorted({key for _author, key in wanted})}) if (row.author_id, row.client_key) in wanted]
+    if not found:
+        return {}
+    messages = db.session.scalars(select(Message).where(Message.id.in_(found)).options(
+        selectinload(Message.author), selectinload(Message.author_region)))
+    return {(m.author_id, m.client_key): message_json(m) for m in messages}
 
 
 _batches = GroupCommit(_write_batch)
