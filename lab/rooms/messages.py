@@ -85,12 +85,16 @@ def _holds(role: Role):
 
 
 # Some people as the database has them now (their sign-in, roles and region), the room, whether
-# they take part in its group and until when they are muted in it.
+# they take part in its group, until when they are muted in it, and whether any of the keys
+# being sent is already stored as theirs there (a retry: rare, so only then are they looked up).
 _POSTING_RIGHTS = (
     select(_users.c.id, _users.c.active, _users.c.session_version, _users.c.region_id,
            _users.c.full_name, _holds(Role.DELEGATE), _holds(Role.PLATFORM_ADMIN), _rooms.c.kind,
            _rooms.c.group_id, participation(_users.c.id, _rooms.c.group_id),
-           mute_end(_users.c.id, _rooms.c.id, _NOW))
+           mute_end(_users.c.id, _rooms.c.id, _NOW),
+           exists(select(_messages.c.id).where(
+               _messages.c.room_id == _ROOM, _messages.c.author_id == _users.c.id,
+               _messages.c.client_key.in_(bindparam("keys", expanding=True)))).label("retried"))
     .select_from(_users.outerjoin(_rooms, _rooms.c.id == _ROOM))
     .where(_users.c.id.in_(bindparam("user_ids", expanding=True))))
 _NEXT_SEQS = (update(_rooms).where(_rooms.c.id == _ROOM)
@@ -103,10 +107,10 @@ _STORED_KEYS = select(_messages.c.id, _messages.c.author_id, _messages.c.client_
     _messages.c.client_key.in_(bindparam("keys", expanding=True)))
 
 
-def _posting_rights(room_id: int, user_ids) -> dict[int, Row]:
+def _posting_rights(room_id: int, user_ids, keys=()) -> dict[int, Row]:
     """Return, by person, what ``_posting`` needs to decide whether they may write in the room."""
     rows = db.session.execute(_POSTING_RIGHTS, {"user_ids": sorted(user_ids), "room_id": room_id,
-                                                "now": utcnow()})
+                                                "now": utcnow(), "keys": sorted(keys)})
     return {row.id: row for row in rows}
 
 
@@ -115,7 +119,7 @@ def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting
     if rights is None or not rights.active or rights.session_version != author.session_version:
         raise SignedOut(_("Accedi per usare le stanze."))
     (_id, _active, _version, region_id, name, delegate, platform_admin, kind, group_id,
-     takes_part, muted_until) = rights
+     takes_part, muted_until, _retried) = rights
     if kind is None:
         raise NotFound(_("Stanza non trovata."))
     may_write = (delegate or platform_admin) if kind == RoomKind.LABORATORY else (delegate and takes_part)
@@ -199,7 +203,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
     as flood), ``_Refused`` or ``_Flooded``.
     """
     outcomes: list = [None] * len(drafts)
-    rights = _posting_rights(room_id, {draft.author.id for draft in drafts})
+    rights = _posting_rights(room_id, {draft.author.id for draft in drafts},
+                             {draft.client_key for draft in drafts})
     accepted: dict[int, _Accepted] = {}
     first_of: dict[tuple[int, str], int] = {}  # each key's first accepted draft
     for n, draft in enumerate(drafts):
@@ -215,7 +220,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
              "body_source": draft.body, "body_html": draft.html, "created_at": utcnow()},
             posting.author_name,
             [person.id for person in mentioned_people(posting, draft.body, draft.author)])
-    stored = _stored_payloads(room_id, [drafts[n] for n in accepted])
+    stored = _stored_payloads(room_id, [drafts[n] for n in accepted
+                                        if rights[drafts[n].author.id].retried])
     fresh: list[int] = []
     for n in accepted:
         if _key(drafts[n]) in stored:
