@@ -57,34 +57,45 @@ def steady(sender, room: int, rate: float, seconds: float, phase: str = "F") -> 
     return sent
 
 
+def drain(crowd: Crowd, quiet: float = 1.0) -> list[tuple]:
+    """Collect until nothing has arrived for ``quiet`` seconds: the phase is fully delivered.
+
+    A server that acknowledges before delivering (the bare one) builds a backlog at saturation;
+    the next phase starts once it has drained, or it would be measured on a busy server.
+    """
+    samples = []
+    while True:
+        time.sleep(quiet)
+        arrived = crowd.collect()
+        if not arrived:
+            return samples
+        samples += arrived
+
+
 def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, rate=None) -> dict:
-    """Run both phases against one server and return its figures."""
+    """Run the three phases against one server and return its figures."""
     url = server.url
     crowd = Crowd(url, reader_cookie, room, size)
     sender = connect(url, sender_cookie)
     sender.call("join", {"room": room}, namespace="/rooms")
     steady(sender, room, 50, 1, phase="W")  # warm-up
-    time.sleep(1)
+    drain(crowd)
     cpu = CpuMeter(server.process.pid)
     sent, started = saturate(sender, room, seconds, window)
     result = {"saturation_msgs_sent": sent, **cpu.read()}
-    time.sleep(3)
-    saturation = [s for s in crowd.collect() if s[0] == "S"]
+    saturation = [s for s in drain(crowd) if s[0] == "S"]
     duration = max(s[2] for s in saturation) - started
     delivered_rate = len(saturation) / size / duration
     if rate is None:
         rate = 0.5 * delivered_rate  # half of what the bare server delivers at saturation
     # At half this server's own saturation first: once overloaded, a backlog would linger.
     own_rate = 0.5 * delivered_rate
-    time.sleep(1)
     steady(sender, room, own_rate, seconds, phase="G")
-    time.sleep(3)
-    own = [s[1] * 1000 for s in crowd.collect() if s[0] == "G"]
-    time.sleep(1)
+    own = [s[1] * 1000 for s in drain(crowd) if s[0] == "G"]
     fixed_sent = steady(sender, room, rate, seconds)
-    time.sleep(3)
+    fixed = [s[1] * 1000 for s in drain(crowd) if s[0] == "F"]
     sender.disconnect()
-    fixed = [s[1] * 1000 for s in crowd.finish() if s[0] == "F"]
+    crowd.finish()
     result.update({
         "deliveries_per_s": round(len(saturation) / duration),
         "saturation_msgs_per_s": round(delivered_rate, 1),

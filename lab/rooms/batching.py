@@ -1,17 +1,19 @@
-"""Group commit: writes to one room that arrive together are done together, by one caller.
+"""Group commit: writes to one room that arrive together are done together, by one writer.
 
 Messages in a room are numbered under the room row's lock, held until the commit. When each
 message took the lock in its own transaction, a busy room's messages queued on that lock, and
 under gevent each holder kept it for several rounds of the event loop (the loop is busy sending
-the previous messages to every member). Here the first caller for a room becomes its writer:
-it takes every message waiting for that room, stores them in one transaction and wakes their
-callers; if more arrived meanwhile, it hands the writing over to the first of them and returns.
-A quiet room writes batches of one, so nothing waits.
+the previous messages to every member). Here a room with messages waiting has one writer, a
+thread (a greenlet under gevent) of its own: it takes every message waiting, stores them in one
+transaction, wakes their callers, and goes on while more are waiting. A quiet room writes
+batches of one, so nothing waits.
 
-Works with threads and with gevent's patched ones alike. One process's batches are in order;
-the database keeps the processes in order among themselves.
+The writer does not wait to be scheduled between batches, as a caller handed the writing would:
+on a busy process that wait was longer than the batch itself. One process's batches are in
+order; the database keeps the processes in order among themselves.
 """
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
@@ -21,8 +23,7 @@ MAX_BATCH = 100
 @dataclass(eq=False)
 class _Entry:
     item: Any
-    woken: threading.Event = field(default_factory=threading.Event)
-    done: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
     outcome: Any = None
 
 
@@ -36,43 +37,57 @@ class GroupCommit:
     def __init__(self, write_batch: Callable[[Hashable, list], list], max_batch: int = MAX_BATCH):
         self._write_batch = write_batch
         self._max_batch = max_batch
-        self._queues: dict[Hashable, list[_Entry]] = {}
+        self._queues: dict[Hashable, list[_Entry]] = {}  # a key has a queue while it has a writer
         self._lock = threading.Lock()
 
-    def submit(self, key: Hashable, item):
-        """Have ``item`` written with whatever else waits for ``key``; return its outcome."""
+    def submit(self, key: Hashable, item, context: Callable[[], AbstractContextManager]):
+        """Have ``item`` written with whatever else waits for ``key``; return its outcome.
+
+        ``context`` makes what the writer runs in (the application's context), if it starts one.
+        """
         entry = _Entry(item)
         with self._lock:
-            queue = self._queues.setdefault(key, [])
+            queue = self._queues.get(key)
+            starts_writer = queue is None
+            if starts_writer:
+                queue = self._queues[key] = []
             queue.append(entry)
-            writes = len(queue) == 1  # nobody is writing for this key
-        if not writes:
-            entry.woken.wait()  # until written, or until it is this caller's turn to write
-        if not entry.done:
-            self._write_next(key)
+        if starts_writer:
+            threading.Thread(target=self._write_all, args=(key, context), daemon=True).start()
+        entry.done.wait()
         if isinstance(entry.outcome, BaseException):
             raise entry.outcome
         return entry.outcome
 
-    def _write_next(self, key: Hashable) -> None:
-        """Write the oldest waiting batch for ``key`` (this caller's item is its first)."""
+    def _write_all(self, key: Hashable, context) -> None:
+        """Write the key's batches, oldest first, until none is waiting."""
+        try:
+            with context():
+                while batch := self._next_batch(key):
+                    self._write(key, batch)
+        finally:  # stopped early (killed, or no context): tell the callers left, free the key
+            with self._lock:
+                stranded = self._queues.pop(key, [])
+            self._finish(stranded, [RuntimeError("the room's writer stopped")] * len(stranded))
+
+    def _next_batch(self, key: Hashable) -> list[_Entry]:
         with self._lock:
             batch = self._queues[key][:self._max_batch]
-        outcomes: list | None = None
-        failure: BaseException = RuntimeError("the batch was interrupted")
+            if not batch:
+                del self._queues[key]  # the next submit starts a new writer
+            return batch
+
+    def _write(self, key: Hashable, batch: list[_Entry]) -> None:
         try:
             outcomes = self._write_batch(key, [entry.item for entry in batch])
         except Exception as error:  # noqa: BLE001 - every caller in the batch gets it
-            failure = error
-        finally:
-            with self._lock:
-                queue = self._queues[key]
-                del queue[:len(batch)]  # the queue only grows at its end meanwhile
-                if queue:
-                    queue[0].woken.set()  # the next writer
-                else:
-                    del self._queues[key]
-            for n, entry in enumerate(batch):
-                entry.outcome = outcomes[n] if outcomes is not None else failure
-                entry.done = True
-                entry.woken.set()
+            outcomes = [error] * len(batch)
+        with self._lock:
+            del self._queues[key][:len(batch)]  # the queue only grows at its end meanwhile
+        self._finish(batch, outcomes)
+
+    @staticmethod
+    def _finish(entries: list[_Entry], outcomes: list) -> None:
+        for entry, outcome in zip(entries, outcomes):
+            entry.outcome = outcome
+            entry.done.set()

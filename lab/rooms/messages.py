@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import format_datetime, gettext as _
 from sqlalchemy import Row, bindparam, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -187,7 +188,7 @@ def post_message(author: User | SignIn, room_id: int, body, client_key) -> Poste
     draft = _draft(author, body, client_key)
     if db.session.registry.has():  # (a socket event has no session: creating one costs)
         db.session.rollback()  # the caller's connection goes back to the pool while it waits
-    outcome = _batches.submit(room_id, draft)
+    outcome = _batches.submit(room_id, draft, current_app._get_current_object().app_context)
     if isinstance(outcome, _Refused):
         _posting(outcome.rights, author, room_id)  # raises the refusal
     if isinstance(outcome, _Flooded):

@@ -1,5 +1,6 @@
 """Group commit: callers for one key that arrive while it is being written share the next batch."""
 import threading
+from contextlib import nullcontext
 
 import pytest
 
@@ -28,7 +29,7 @@ def submit_in_threads(commit, key, items, results=None) -> tuple[dict, list[thre
 
     def run(item):
         try:
-            results[item] = commit.submit(key, item)
+            results[item] = commit.submit(key, item, nullcontext)
         except Exception as error:  # noqa: BLE001 - the test looks at it
             results[item] = error
 
@@ -50,7 +51,7 @@ def wait_until_queued(commit, key, count):
 def test_a_lone_caller_writes_at_once():
     writer = Writer()
     writer.release.set()
-    assert GroupCommit(writer).submit("room", "a") == "room:a"
+    assert GroupCommit(writer).submit("room", "a", nullcontext) == "room:a"
     assert writer.batches == [("room", ["a"])]
 
 
@@ -96,7 +97,8 @@ def test_keys_do_not_wait_for_each_other():
     commit = GroupCommit(writer)
     _, [held] = submit_in_threads(commit, "busy", ["first"])
     assert writer.inside.wait(5)
-    assert commit.submit("quiet", "x") == "quiet:x"  # while "busy" is still being written
+    # while "busy" is still being written:
+    assert commit.submit("quiet", "x", nullcontext) == "quiet:x"
     writer.release.set()
     held.join(5)
 
@@ -106,8 +108,8 @@ def test_an_outcome_that_is_an_exception_is_raised_in_its_caller_only():
     writer.release.set()
     commit = GroupCommit(writer)
     with pytest.raises(ValueError):
-        commit.submit("k", "bad")
-    assert commit.submit("k", "good") == "k:good"
+        commit.submit("k", "bad", nullcontext)
+    assert commit.submit("k", "good", nullcontext) == "k:good"
 
 
 def test_a_failed_write_reaches_every_caller_of_the_batch_and_the_next_batch_still_runs():
@@ -131,5 +133,41 @@ def test_a_failed_write_reaches_every_caller_of_the_batch_and_the_next_batch_sti
     for thread in [leader, *threads]:
         thread.join(5)
     assert all(isinstance(outcome, RuntimeError) for outcome in results.values())
-    assert commit.submit("k", "after") == "after"
+    assert commit.submit("k", "after", nullcontext) == "after"
     assert commit._queues == {}
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_that_stops_fails_its_callers_and_the_key_gets_a_new_writer():
+    class Stop(BaseException):
+        """What killing the writer's greenlet raises in it."""
+
+    calls = []
+
+    def write_batch(key, items):
+        calls.append(items)
+        if len(calls) == 1:
+            raise Stop()
+        return list(items)
+
+    commit = GroupCommit(write_batch)
+    with pytest.raises(RuntimeError, match="writer stopped"):
+        commit.submit("k", "lost", nullcontext)
+    assert commit.submit("k", "next", nullcontext) == "next"
+    assert commit._queues == {}
+
+
+def test_the_writer_runs_in_the_context_it_is_given():
+    seen = []
+    local = threading.local()
+
+    class Context:
+        def __enter__(self):
+            local.inside = True
+
+        def __exit__(self, *exc):
+            local.inside = False
+
+    commit = GroupCommit(lambda key, items: [seen.append(getattr(local, "inside", False))])
+    commit.submit("k", "x", Context)
+    assert seen == [True]
