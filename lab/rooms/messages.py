@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import Row, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Row, bindparam, exists, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -279,14 +279,50 @@ def _insert(room_id: int, messages: list[_Accepted]) -> None:
     """Give the messages the room's next seqs and insert them with their mentions."""
     # Taking the seqs locks the room's row until the commit, so seqs follow commit order;
     # everything slow (Markdown, checks) is done before, to keep that lock short.
-    last = db.session.execute(_NEXT_SEQS, {"room_id": room_id, "count": len(messages)}).scalar_one()
-    for n, message in enumerate(messages):
-        message.row["seq"] = last - len(messages) + 1 + n
-    ids = db.session.execute(_INSERT, [message.row for message in messages]).scalars().all()
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = _number_and_insert_in_one_statement(room_id, messages)
+    else:
+        last = db.session.execute(_NEXT_SEQS, {"room_id": room_id,
+                                               "count": len(messages)}).scalar_one()
+        for n, message in enumerate(messages):
+            message.row["seq"] = last - len(messages) + 1 + n
+        ids = db.session.execute(_INSERT, [message.row for message in messages]).scalars().all()
     mentions = [{"message_id": message_id, "user_id": user_id}
                 for message_id, message in zip(ids, messages) for user_id in message.mentioned]
     if mentions:
         db.session.execute(insert(_mentions), mentions)
+
+
+# PostgreSQL numbers and inserts a batch in one statement whose text is the same whatever the
+# batch's size, so psycopg and the server parse it once: the general multi-row INSERT cost the
+# writer of a busy room more time than anything else it did, and one round trip more.
+_NUMBER_AND_INSERT = text("""
+    WITH numbered AS (
+        UPDATE rooms SET last_seq = last_seq + :count WHERE id = :room_id RETURNING last_seq)
+    INSERT INTO room_messages (room_id, seq, author_id, author_region_id, client_key,
+                               body_source, body_html, created_at)
+    SELECT :room_id, numbered.last_seq - :count + batch.n, batch.author_id,
+           batch.author_region_id, batch.client_key, batch.body_source, batch.body_html,
+           batch.created_at
+    FROM numbered, unnest(CAST(:author_id AS integer[]), CAST(:author_region_id AS integer[]),
+                          CAST(:client_key AS varchar[]), CAST(:body_source AS text[]),
+                          CAST(:body_html AS text[]), CAST(:created_at AS timestamp[]))
+         WITH ORDINALITY AS batch(author_id, author_region_id, client_key, body_source,
+                                  body_html, created_at, n)
+    RETURNING id, seq""")
+_ARRAYS = ("author_id", "author_region_id", "client_key", "body_source", "body_html", "created_at")
+
+
+def _number_and_insert_in_one_statement(room_id: int, messages: list[_Accepted]) -> list[int]:
+    """Insert the messages with the room's next seqs (PostgreSQL); return their ids, in order."""
+    arrays = {column: [message.row[column] for message in messages] for column in _ARRAYS}
+    rows = db.session.execute(_NUMBER_AND_INSERT, {"room_id": room_id, "count": len(messages),
+                                                   **arrays})
+    ids_by_seq = {seq: message_id for message_id, seq in rows}
+    seqs = sorted(ids_by_seq)  # the batch's seqs were given in the order of the arrays
+    for message, seq in zip(messages, seqs):
+        message.row["seq"] = seq
+    return [ids_by_seq[seq] for seq in seqs]
 
 
 def _stored_payloads(room_id: int, drafts: list[_Draft]) -> dict[tuple[int, str], dict]:
