@@ -74,7 +74,8 @@ class Posting(NamedTuple):
 
 # The statements of the posting path, built once: each batch runs them, and a statement
 # built anew costs more Python time than its round trip to the database.
-_users, _rooms, _messages, _mentions = User.__table__, Room.__table__, Message.__table__, Mention.__table__
+_users, _rooms = User.__table__, Room.__table__
+_messages, _mentions = Message.__table__, Mention.__table__
 _ROOM, _NOW = bindparam("room_id"), bindparam("now")
 
 
@@ -123,7 +124,10 @@ def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting
      takes_part, muted_until, _retried) = rights
     if kind is None:
         raise NotFound(_("Stanza non trovata."))
-    may_write = (delegate or platform_admin) if kind == RoomKind.LABORATORY else (delegate and takes_part)
+    if kind == RoomKind.LABORATORY:
+        may_write = delegate or platform_admin
+    else:
+        may_write = delegate and takes_part
     if not may_write:
         raise NotPermitted(_("Non fai parte di questa stanza."))
     if muted_until is not None:
@@ -175,7 +179,8 @@ def _draft(author: User | SignIn, body, client_key) -> _Draft:
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
-    return _Draft(SignIn(author.id, author.session_version), client_key, body, render_markdown(body))
+    return _Draft(SignIn(author.id, author.session_version), client_key, body,
+                  render_markdown(body))
 
 
 def post_message(author: User | SignIn, room_id: int, body, client_key) -> Posted:
@@ -233,16 +238,19 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
                 outcomes[n] = _Flooded(wait)
             else:
                 fresh.append(n)
-    created = _store(room_id, [accepted[n] for n in fresh], fresh)
-    for n in created:
-        message = accepted[n]
-        outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
-        events.message_posted(outcomes[n].payload, message.mentioned, message.author_name)
+    created = set(_store(room_id, [accepted[n] for n in fresh], fresh))
+    for n in fresh:
+        if n in created:
+            message = accepted[n]
+            outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
+            events.message_posted(outcomes[n].payload, message.mentioned, message.author_name)
     raced = [n for n in fresh if n not in created]
-    if raced:  # stored meanwhile through another process
+    if raced:  # stored meanwhile through another process, or refused by the database
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])
         for n in raced:
-            outcomes[n] = Posted(stored[_key(drafts[n])], created=False)
+            key = _key(drafts[n])
+            outcomes[n] = (Posted(stored[key], created=False) if key in stored
+                           else RuntimeError("the database refused the message"))
     for n in accepted:  # the same key twice in one batch: a retry of the first
         if outcomes[n] is None:
             earlier = outcomes[first_of[_key(drafts[n])]]
@@ -330,9 +338,10 @@ def _stored_payloads(room_id: int, drafts: list[_Draft]) -> dict[tuple[int, str]
     if not drafts:
         return {}
     wanted = {_key(draft) for draft in drafts}
-    found = [row.id for row in db.session.execute(_STORED_KEYS, {
+    candidates = db.session.execute(_STORED_KEYS, {
         "room_id": room_id, "authors": sorted({author for author, _key in wanted}),
-        "keys": sorted({key for _author, key in wanted})}) if (row.author_id, row.client_key) in wanted]
+        "keys": sorted({key for _author, key in wanted})})
+    found = [row.id for row in candidates if (row.author_id, row.client_key) in wanted]
     if not found:
         return {}
     messages = db.session.scalars(select(Message).where(Message.id.in_(found)).options(

@@ -98,7 +98,8 @@ def post(room_id: int):
     if not form.validate_on_submit():
         flash(_("Scrivi un messaggio di al massimo 5.000 caratteri."), "danger")
         return redirect(url_for("rooms.show", room_id=room.id))
-    _flash_refusal(lambda: messages.post_message(current_user, room.id, form.body.data, form.key.data))
+    _flash_refusal(lambda: messages.post_message(current_user, room.id, form.body.data,
+                                                 form.key.data))
     return redirect(url_for("rooms.show", room_id=room.id, _anchor="composer"))
 
 

@@ -154,8 +154,8 @@ class RoomsNamespace(Namespace):
         """Post a message; the ack carries the id it was stored with."""
         values = read(data, {"room": int, "body": str, "key": str})
         posted = messages.post_message(_sign_in(), values["room"], values["body"], values["key"])
-        return {"ok": True, "room": values["room"], "id": posted.payload["id"], "key": values["key"],
-                "message": posted.payload, "duplicate": not posted.created}
+        return {"ok": True, "room": values["room"], "id": posted.payload["id"],
+                "key": values["key"], "message": posted.payload, "duplicate": not posted.created}
 
     @guarded
     def on_edit(self, data):

@@ -1,4 +1,5 @@
-"""What a batch of messages waiting for one room stores: each key once, in order, within the flood limit."""
+"""What a batch of messages waiting for one room stores: each key once, in order, within the
+flood limit, from authors who may write there."""
 import pytest
 from sqlalchemy import select
 
