@@ -70,3 +70,18 @@ def test_each_author_in_a_batch_is_checked_and_only_the_refused_one_is_left_out(
     assert stored(room) == [(1, "Buongiorno")]
     with pytest.raises(NotPermitted, match="Non fai parte"):  # what the outsider is told
         messages.post_message(outsider, room.id, "Posso entrare?", key())
+
+
+def test_a_message_the_database_refuses_fails_alone(monkeypatch, room, delegate, coordinator):
+    real_posting = messages._posting
+
+    def with_unknown_region(rights, author, room_id):  # a row the foreign key refuses
+        posting = real_posting(rights, author, room_id)
+        return posting._replace(author_region_id=999_999) if author.id == delegate.id else posting
+
+    monkeypatch.setattr(messages, "_posting", with_unknown_region)
+    drafts = [messages._draft(delegate, "Rifiutato", key()),
+              messages._draft(coordinator, "Accettato", key())]
+    refused, posted = write(room, drafts)
+    assert isinstance(refused, RuntimeError) and posted.created and posted.payload["id"] == 1
+    assert stored(room) == [(1, "Accettato")]
