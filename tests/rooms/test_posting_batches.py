@@ -11,8 +11,10 @@ from tests.rooms.conftest import key
 
 
 def write(room, drafts) -> list:
+    """Write a batch as the room's writer does: in a session with nothing begun."""
+    room_id = room.id
     db.session.rollback()
-    return messages._write_batch(room.id, drafts)
+    return messages._write_batch(room_id, drafts)
 
 
 def stored(room) -> list[tuple[int, str]]:
