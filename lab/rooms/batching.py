@@ -4,8 +4,8 @@ Messages in a room are numbered under the room row's lock, held until the commit
 message took the lock in its own transaction, a busy room's messages queued on that lock, and
 under gevent each holder kept it for several rounds of the event loop (the loop is busy sending
 the previous messages to every member). Here a room with messages waiting has one writer, a
-thread (a greenlet under gevent) of its own: it takes every message waiting, stores them in one
-transaction, wakes their callers, and goes on while more are waiting. A quiet room writes
+thread (a greenlet under gevent) of its own: it takes every message waiting, stores them
+together, wakes their callers, and goes on while more are waiting. A quiet room writes
 batches of one, so nothing waits.
 
 The writer does not wait to be scheduled between batches, as a caller handed the writing would:

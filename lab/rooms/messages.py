@@ -203,7 +203,7 @@ def post_message(author: User | SignIn, room_id: int, body, client_key) -> Poste
 
 
 def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
-    """Check and store the messages waiting for a room in one transaction, then send them.
+    """Check and store the messages waiting for a room, all at once, then send them.
 
     Returns, per draft: a ``Posted`` (``created=False`` for a retried key, which is not counted
     as flood), ``_Refused`` or ``_Flooded``.
@@ -272,8 +272,8 @@ def _key(draft: _Draft) -> tuple[int, str]:
 def _store(room_id: int, messages: list[_Accepted], positions: list[int]) -> list[int]:
     """Number and commit the messages; return the positions of those this call stored.
 
-    All in one transaction; if a key turns out to be stored already (a retry that reached
-    another process at the same moment), again one at a time, leaving that one out.
+    All at once; if a key turns out to be stored already (a retry that reached another process
+    at the same moment), again one at a time, leaving that one out.
     """
     if not messages:
         return []
