@@ -194,8 +194,8 @@ def post_message(author: User | SignIn, room_id: int, body, client_key) -> Poste
     if db.session.registry.has():  # (a socket event has no session: creating one costs)
         db.session.rollback()  # the caller's connection goes back to the pool while it waits
     outcome = _batches.submit(room_id, draft, current_app._get_current_object().app_context)
-    if isinstance(outcome, _Refused):
-        _posting(outcome.rights, author, room_id)  # raises the refusal
+    if isinstance(outcome, _Refused):  # the same check as the batch's, so it raises the same
+        _posting(outcome.rights, draft.author, room_id)
     if isinstance(outcome, _Flooded):
         raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
                             seconds=math.ceil(outcome.wait)), outcome.wait)
@@ -208,6 +208,7 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
     Returns, per draft: a ``Posted`` (``created=False`` for a retried key, which is not counted
     as flood), ``_Refused`` or ``_Flooded``.
     """
+    db.session.rollback()  # the writer's previous batch may have ended on a read
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     if postgresql and not any("@" in draft.body for draft in drafts):
         # Without mentions, PostgreSQL stores the batch with one statement, atomic by itself, and

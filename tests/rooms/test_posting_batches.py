@@ -1,7 +1,10 @@
 """What a batch of messages waiting for one room stores: each key once, in order, within the
 flood limit, from authors who may write there."""
+import warnings
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import SAWarning
 
 from lab.core.errors import NotPermitted
 from lab.extensions import db
@@ -87,3 +90,14 @@ def test_a_message_the_database_refuses_fails_alone(monkeypatch, room, delegate,
     refused, posted = write(room, drafts)
     assert isinstance(refused, RuntimeError) and posted.created and posted.payload["id"] == 1
     assert stored(room) == [(1, "Accettato")]
+
+
+def test_a_batch_after_one_that_stored_nothing_starts_afresh(room, delegate, outsider):
+    """The writer's next batch must not inherit the previous one's connection settings."""
+    room_id = room.id
+    [refused] = write(room, [messages._draft(outsider, "Fuori", key())])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)  # "connection already established"
+        [posted] = messages._write_batch(room_id, [messages._draft(delegate, "Dentro", key())])
+    assert isinstance(refused, messages._Refused) and posted.created
+    assert stored(room) == [(1, "Dentro")]
