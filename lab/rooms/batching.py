@@ -53,37 +53,48 @@ class GroupCommit:
                 queue = self._queues[key] = []
             queue.append(entry)
         if starts_writer:
-            threading.Thread(target=self._write_all, args=(key, context), daemon=True).start()
+            try:
+                threading.Thread(target=self._write_all, args=(key, queue, context),
+                                 daemon=True).start()
+            except BaseException:
+                self._abandon(key, queue)
+                raise
         entry.done.wait()
         if isinstance(entry.outcome, BaseException):
             raise entry.outcome
         return entry.outcome
 
-    def _write_all(self, key: Hashable, context) -> None:
-        """Write the key's batches, oldest first, until none is waiting."""
+    def _write_all(self, key: Hashable, queue: list[_Entry], context) -> None:
+        """Write the batches of this writer's queue, oldest first, until none is waiting."""
         try:
             with context():
-                while batch := self._next_batch(key):
-                    self._write(key, batch)
-        finally:  # stopped early (killed, or no context): tell the callers left, free the key
-            with self._lock:
-                stranded = self._queues.pop(key, [])
-            self._finish(stranded, [RuntimeError("the room's writer stopped")] * len(stranded))
+                while batch := self._next_batch(key, queue):
+                    self._write(key, queue, batch)
+        finally:
+            self._abandon(key, queue)
 
-    def _next_batch(self, key: Hashable) -> list[_Entry]:
+    def _abandon(self, key: Hashable, queue: list[_Entry]) -> None:
+        """Fail what is left in a writer's queue (if it stopped early) and free the key."""
         with self._lock:
-            batch = self._queues[key][:self._max_batch]
+            stranded = list(queue)
+            if self._queues.get(key) is queue:  # and not a later writer's queue
+                del self._queues[key]
+        self._finish(stranded, [RuntimeError("the room's writer stopped")] * len(stranded))
+
+    def _next_batch(self, key: Hashable, queue: list[_Entry]) -> list[_Entry]:
+        with self._lock:
+            batch = queue[:self._max_batch]
             if not batch:
-                del self._queues[key]  # the next submit starts a new writer
+                del self._queues[key]  # the next submit starts a new writer, with a new queue
             return batch
 
-    def _write(self, key: Hashable, batch: list[_Entry]) -> None:
+    def _write(self, key: Hashable, queue: list[_Entry], batch: list[_Entry]) -> None:
         try:
             outcomes = self._write_batch(key, [entry.item for entry in batch])
         except Exception as error:  # noqa: BLE001 - every caller in the batch gets it
             outcomes = [error] * len(batch)
         with self._lock:
-            del self._queues[key][:len(batch)]  # the queue only grows at its end meanwhile
+            del queue[:len(batch)]  # the queue only grows at its end meanwhile
         self._finish(batch, outcomes)
 
     @staticmethod

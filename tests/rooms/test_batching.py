@@ -171,3 +171,35 @@ def test_the_writer_runs_in_the_context_it_is_given():
     commit = GroupCommit(lambda key, items: [seen.append(getattr(local, "inside", False))])
     commit.submit("k", "x", Context)
     assert seen == [True]
+
+
+def test_a_writer_that_ends_leaves_the_next_writers_queue_alone():
+    first_exiting, first_may_exit = threading.Event(), threading.Event()
+    contexts = []
+
+    class Context:
+        """The first writer's context is slow to close, as an app context's teardown can be."""
+
+        def __init__(self):
+            self.first = not contexts
+            contexts.append(self)
+
+        def __enter__(self):
+            pass
+
+        def __exit__(self, *exc):
+            if self.first:
+                first_exiting.set()
+                assert first_may_exit.wait(5)
+
+    def write_batch(key, items):
+        if items == ["second"]:  # written by a new writer while the first one is closing
+            first_may_exit.set()
+            threading.Event().wait(0.2)  # long enough for the first writer to finish closing
+        return list(items)
+
+    commit = GroupCommit(write_batch)
+    assert commit.submit("k", "first", Context) == "first"
+    assert first_exiting.wait(5)
+    assert commit.submit("k", "second", Context) == "second"
+    assert len(contexts) == 2 and commit._queues == {}
