@@ -261,8 +261,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
     for n in accepted:  # the same key twice in one batch: a retry of the first
         if outcomes[n] is None:
             earlier = outcomes[first_of[_key(drafts[n])]]
-            outcomes[n] = earlier if isinstance(earlier, _Flooded) else Posted(earlier.payload,
-                                                                               created=False)
+            outcomes[n] = (Posted(earlier.payload, created=False) if isinstance(earlier, Posted)
+                           else earlier)
     return outcomes
 
 

@@ -85,10 +85,13 @@ def test_a_message_the_database_refuses_fails_alone(monkeypatch, room, delegate,
         return posting._replace(author_region_id=999_999) if author.id == delegate.id else posting
 
     monkeypatch.setattr(messages, "_posting", with_unknown_region)
-    drafts = [messages._draft(delegate, "Rifiutato", key()),
-              messages._draft(coordinator, "Accettato", key())]
-    refused, posted = write(room, drafts)
-    assert isinstance(refused, RuntimeError) and posted.created and posted.payload["id"] == 1
+    refused_key = key()
+    drafts = [messages._draft(delegate, "Rifiutato", refused_key),
+              messages._draft(coordinator, "Accettato", key()),
+              messages._draft(delegate, "Rifiutato", refused_key)]  # and its retry
+    refused, posted, retry = write(room, drafts)
+    assert isinstance(refused, RuntimeError) and retry is refused
+    assert posted.created and posted.payload["id"] == 1
     assert stored(room) == [(1, "Accettato")]
 
 
