@@ -100,13 +100,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+def _connection(cookie: str | None) -> dict:
+    """How every benchmark client connects: to /rooms over WebSocket, signed in if given a cookie."""
+    return {"headers": {"Cookie": f"session={cookie}"} if cookie else {},
+            "namespaces": ["/rooms"], "transports": ["websocket"], "wait_timeout": 20}
+
+
 def connect(url: str, cookie: str | None, on_message=None) -> socketio.Client:
     client = socketio.Client(reconnection=False)
     if on_message:
         client.on("message_posted", on_message, namespace="/rooms")
-    headers = {"Cookie": f"session={cookie}"} if cookie else {}
-    client.connect(url, headers=headers, namespaces=["/rooms"], transports=["websocket"],
-                   wait_timeout=20)
+    client.connect(url, **_connection(cookie))
     return client
 
 
@@ -130,8 +134,7 @@ async def _receive(url, cookie, room, count, join, ready, commands, out):
     async def open_one():
         client = socketio.AsyncClient(reconnection=False)
         client.on("message_posted", on_message, namespace="/rooms")
-        await client.connect(url, headers={"Cookie": f"session={cookie}"} if cookie else {},
-                             namespaces=["/rooms"], transports=["websocket"], wait_timeout=20)
+        await client.connect(url, **_connection(cookie))
         if join:
             await client.call("join", {"room": room}, namespace="/rooms", timeout=30)
         return client

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, exists, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.core.timeutil import rome_today, to_rome_date, utcnow
@@ -150,6 +150,13 @@ class RoleAssignment(db.Model):
     def is_active(self) -> bool:
         now = utcnow()
         return self.started_at <= now and (self.ended_at is None or self.ended_at > now)
+
+    @classmethod
+    def held(cls, user_id, role: Role, at):
+        """SQL: the person holds the role at that time (``is_active``, asked of the database)."""
+        return exists(select(cls.id).where(
+            cls.user_id == user_id, cls.role == role.value, cls.started_at <= at,
+            or_(cls.ended_at.is_(None), cls.ended_at > at)))
 
     def __repr__(self) -> str:
         return f"<RoleAssignment {self.role} user={self.user_id} region={self.region_id}>"

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import format_datetime, gettext as _
-from sqlalchemy import Row, bindparam, exists, insert, or_, select, text, update
+from sqlalchemy import Row, bindparam, exists, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -79,21 +79,16 @@ _messages, _mentions = Message.__table__, Mention.__table__
 _ROOM, _NOW = bindparam("room_id"), bindparam("now")
 
 
-def _holds(role: Role):
-    roles = RoleAssignment.__table__.c
-    return exists(select(roles.id).where(
-        roles.user_id == _users.c.id, roles.role == role.value, roles.started_at <= _NOW,
-        or_(roles.ended_at.is_(None), roles.ended_at > _NOW)))
-
-
 # Some people as the database has them now (their sign-in, roles and region), the room, whether
 # they take part in its group, until when they are muted in it, and whether any of the keys
 # being sent is already stored as theirs there (a retry: rare, so only then are they looked up).
 _POSTING_RIGHTS = (
     select(_users.c.id, _users.c.active, _users.c.session_version, _users.c.region_id,
-           _users.c.full_name, _holds(Role.DELEGATE), _holds(Role.PLATFORM_ADMIN), _rooms.c.kind,
-           _rooms.c.group_id, participation(_users.c.id, _rooms.c.group_id),
-           mute_end(_users.c.id, _rooms.c.id, _NOW),
+           _users.c.full_name, _rooms.c.kind, _rooms.c.group_id,
+           RoleAssignment.held(_users.c.id, Role.DELEGATE, _NOW).label("delegate"),
+           RoleAssignment.held(_users.c.id, Role.PLATFORM_ADMIN, _NOW).label("platform_admin"),
+           participation(_users.c.id, _rooms.c.group_id).label("takes_part"),
+           mute_end(_users.c.id, _rooms.c.id, _NOW).label("muted_until"),
            exists(select(_messages.c.id).where(
                _messages.c.room_id == _ROOM, _messages.c.author_id == _users.c.id,
                _messages.c.client_key.in_(bindparam("keys", expanding=True)))).label("retried"))
@@ -120,20 +115,19 @@ def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting
     """Return the room if these rights let the person write in it now; refuse them otherwise."""
     if rights is None or not rights.active or rights.session_version != author.session_version:
         raise SignedOut(_("Accedi per usare le stanze."))
-    (_id, _active, _version, region_id, name, delegate, platform_admin, kind, group_id,
-     takes_part, muted_until, _retried) = rights
-    if kind is None:
+    if rights.kind is None:
         raise NotFound(_("Stanza non trovata."))
-    if kind == RoomKind.LABORATORY:
-        may_write = delegate or platform_admin
+    if rights.kind == RoomKind.LABORATORY:
+        may_write = rights.delegate or rights.platform_admin
     else:
-        may_write = delegate and takes_part
+        may_write = rights.delegate and rights.takes_part
     if not may_write:
         raise NotPermitted(_("Non fai parte di questa stanza."))
-    if muted_until is not None:
+    if rights.muted_until is not None:
         raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-                             time=format_datetime(muted_until, "short")))
-    return Posting(room_id, kind, group_id, author.id, region_id, name)
+                             time=format_datetime(rights.muted_until, "short")))
+    return Posting(room_id, rights.kind, rights.group_id, author.id, rights.region_id,
+                   rights.full_name)
 
 
 def room_for_posting(author: User | SignIn, room_id: int) -> Posting:
@@ -209,8 +203,7 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
     as flood), ``_Refused`` or ``_Flooded``.
     """
     db.session.rollback()  # the writer's previous batch may have ended on a read
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if postgresql and not any("@" in draft.body for draft in drafts):
+    if _on_postgresql() and not any("@" in draft.body for draft in drafts):
         # Without mentions, PostgreSQL stores the batch with one statement, atomic by itself, and
         # the checks read committed data either way: no transaction is needed around them, and
         # its BEGIN and COMMIT would be two more waits for a busy process's event loop.
@@ -220,6 +213,7 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
                              {draft.client_key for draft in drafts})
     accepted: dict[int, _Accepted] = {}
     first_of: dict[tuple[int, str], int] = {}  # each key's first accepted draft
+    people: list[User] | None = None  # who may be mentioned in the room, loaded if needed
     for n, draft in enumerate(drafts):
         try:
             posting = _posting(rights.get(draft.author.id), draft.author, room_id)
@@ -227,12 +221,13 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
             outcomes[n] = _Refused(rights.get(draft.author.id))
             continue
         first_of.setdefault(_key(draft), n)
+        if "@" in draft.body and people is None:
+            people = _mentionable(posting)
         accepted[n] = _Accepted(
             {"room_id": room_id, "author_id": posting.author_id,
              "author_region_id": posting.author_region_id, "client_key": draft.client_key,
              "body_source": draft.body, "body_html": draft.html, "created_at": utcnow()},
-            posting.author_name,
-            [person.id for person in mentioned_people(posting, draft.body, draft.author)])
+            posting.author_name, _named_in(draft.body, people or [], posting.author_id))
     stored = _stored_payloads(room_id, [drafts[n] for n in accepted
                                         if rights[drafts[n].author.id].retried])
     fresh: list[int] = []
@@ -270,6 +265,10 @@ def _key(draft: _Draft) -> tuple[int, str]:
     return draft.author.id, draft.client_key
 
 
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _store(room_id: int, messages: list[_Accepted], positions: list[int]) -> list[int]:
     """Number and commit the messages; return the positions of those this call stored.
 
@@ -294,7 +293,7 @@ def _insert(room_id: int, messages: list[_Accepted]) -> None:
     """Give the messages the room's next seqs and insert them with their mentions."""
     # Taking the seqs locks the room's row until the commit, so seqs follow commit order;
     # everything slow (Markdown, checks) is done before, to keep that lock short.
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql():
         ids = _number_and_insert_in_one_statement(room_id, messages)
     else:
         last = db.session.execute(_NEXT_SEQS, {"room_id": room_id,
@@ -359,23 +358,24 @@ def _stored_payloads(room_id: int, drafts: list[_Draft]) -> dict[tuple[int, str]
 _batches = GroupCommit(_write_batch)
 
 
-def mentioned_people(room: Room | Posting, body: str, author: User | SignIn) -> list[User]:
-    """Return the room's people named in a text as @Full Name (longest names first)."""
-    if "@" not in body:
-        return []
+def _mentionable(room: Posting) -> list[User]:
+    """Return the people who may be mentioned in a room, longest names first."""
     if room.kind == RoomKind.LABORATORY:
         ids = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.DELEGATE.value,
                                                    RoleAssignment.ended_at.is_(None))
     else:
         ids = list(participant_ids(room.group_id))
-    people = db.session.scalars(select(User).where(User.id.in_(ids), User.id != author.id))
+    people = db.session.scalars(select(User).where(User.id.in_(ids)))
+    return sorted(people, key=lambda person: -len(person.full_name))
+
+
+def _named_in(body: str, people: list[User], author_id: int) -> list[int]:
+    """Return the ids of the people a text names as @Full Name, its author left out."""
+    if "@" not in body:
+        return []
     lowered = body.casefold()
-    found = []
-    for person in sorted(people, key=lambda p: -len(p.full_name)):
-        pattern = re.compile(r"@" + re.escape(person.full_name.casefold()) + r"(?!\w)")
-        if pattern.search(lowered):
-            found.append(person)
-    return found
+    return [person.id for person in people if person.id != author_id and re.search(
+        r"@" + re.escape(person.full_name.casefold()) + r"(?!\w)", lowered)]
 
 
 def message_in(room: Room, seq) -> Message:
