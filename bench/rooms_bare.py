@@ -3,14 +3,21 @@
 Same stack as deploy/serve.py (gevent, pywsgi, simple-websocket), same namespace and event
 names, but no authentication, no database, no checks.
 
+With BARE_PAYLOAD=platform it sends, instead of the payload it received, a message of the
+platform's shape and size (author, region, HTML and source, dates), and acknowledges with it as
+the platform does: the clients then do the same work as with the platform, and the difference
+left is the server's own.
+
     PORT=8101 python bench/rooms_bare.py
 """
 from gevent import monkey
 
 monkey.patch_all()
 
+import itertools  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
 
 import socketio  # noqa: E402
 from gevent import pywsgi  # noqa: E402
@@ -30,9 +37,28 @@ def join(sid, data):
     return {"ok": True, "messages": []}
 
 
+PLATFORM_SHAPED = os.environ.get("BARE_PAYLOAD") == "platform"
+numbers = itertools.count(1)
+
+
+def platform_shaped(data: dict) -> dict:
+    """A message as the platform sends it (lab/rooms/serialize.py), made up from the payload."""
+    return {"room": data["room"], "id": next(numbers), "key": data["key"],
+            "author": {"id": 2, "name": "Delegata della Regione", "region_it": "Piemonte",
+                       "region_en": "Piedmont"},
+            "html": f"<p>{data['body']}</p>", "source": data["body"],
+            "created_at": datetime.now(timezone.utc).isoformat(), "edited_at": None,
+            "deleted": False}
+
+
 @sio.on("send", namespace="/rooms")
 def send(sid, data):
     """Echo the payload to the room and acknowledge it."""
+    if PLATFORM_SHAPED:
+        message = platform_shaped(data)
+        sio.emit("message_posted", message, to=f"room:{data['room']}", namespace="/rooms")
+        return {"ok": True, "room": data["room"], "id": message["id"], "key": data["key"],
+                "message": message, "duplicate": False}
     sio.emit("message_posted", data, to=f"room:{data['room']}", namespace="/rooms")
     return {"ok": True}
 

@@ -7,6 +7,9 @@ platform (deploy/serve.py, one gevent process on PostgreSQL):
   2. fixed rate at half this server's own saturation rate: latency from send to each receipt;
   3. fixed rate at half the bare server's saturation rate: the same latency (the target).
 Targets: our p95 at most 2x the bare server's; our saturation throughput at least 0.7x.
+With --shaped-bare, the bare server is measured a second time sending messages of the
+platform's shape and size (bench/rooms_bare.py, BARE_PAYLOAD=platform), at the same fixed rate:
+a diagnostic that separates the clients' work on larger messages from the server's own.
 
     .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6 --window 512
 
@@ -110,12 +113,17 @@ def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, r
     return result
 
 
-def run_size(size: int, seconds: float, window: int, folder: Path) -> dict:
-    bare = start_bare(folder)
+def measure_bare(size: int, seconds: float, window: int, folder: Path, payload: str = "echo",
+                 rate=None) -> dict:
+    bare = start_bare(folder, payload)
     try:
-        baseline = measure(bare, None, None, 1, size, seconds, window)
+        return measure(bare, None, None, 1, size, seconds, window, rate=rate)
     finally:
         bare.stop()
+
+
+def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool) -> dict:
+    baseline = measure_bare(size, seconds, window, folder)
     with scratch_database(DATABASE) as database:
         setup = prepare(database, members=1, instance=folder)
         ours = start_ours(database, folder)
@@ -126,8 +134,16 @@ def run_size(size: int, seconds: float, window: int, folder: Path) -> dict:
                                seconds, window, rate=baseline["fixed_rate_msgs_per_s"])
         finally:
             ours.stop()
-    return {"size": size, "bare": baseline, "ours": platform,
-            "p95_ratio": round(platform["p95_ms"] / baseline["p95_ms"], 2),
+    result = {"size": size, "bare": baseline, "ours": platform, **ratios(platform, baseline)}
+    if shaped:  # the same rate as the target's, so that its p95 compares with ours
+        twin = measure_bare(size, seconds, window, folder, "platform",
+                            rate=baseline["fixed_rate_msgs_per_s"])
+        result.update(bare_platform_shaped=twin, vs_platform_shaped=ratios(platform, twin))
+    return result
+
+
+def ratios(platform: dict, baseline: dict) -> dict:
+    return {"p95_ratio": round(platform["p95_ms"] / baseline["p95_ms"], 2),
             "throughput_ratio": round(platform["deliveries_per_s"] / baseline["deliveries_per_s"], 2)}
 
 
@@ -136,14 +152,21 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--window", type=int, default=512)
+    parser.add_argument("--shaped-bare", action="store_true",
+                        help="also measure the bare server sending messages of the platform's shape")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         for size in args.sizes:
-            result = run_size(size, args.seconds, args.window, Path(tmp))
+            result = run_size(size, args.seconds, args.window, Path(tmp), args.shaped_bare)
             print(json.dumps(result), flush=True)
             print(f"room of {size}: p95 ours/bare = {result['p95_ratio']} (target <= 2), "
                   f"saturation throughput ours/bare = {result['throughput_ratio']} (target >= 0.7)",
                   flush=True)
+            if args.shaped_bare:
+                shaped = result["vs_platform_shaped"]
+                print(f"room of {size}, against the bare server sending the platform's messages: "
+                      f"p95 ratio {shaped['p95_ratio']}, throughput ratio "
+                      f"{shaped['throughput_ratio']}", flush=True)
 
 
 if __name__ == "__main__":
