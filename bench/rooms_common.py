@@ -109,7 +109,8 @@ def _connection(cookie: str | None) -> dict:
 
 def connect(url: str, cookie: str | None, on_message=None) -> socketio.Client:
     # websocket-client checks every frame's UTF-8 in pure Python: for the sender, whose acks
-    # carry the stored message, that took a quarter of a core away from the server it measures.
+    # carry the stored message, that was a quarter of its process's time, on the machine the
+    # server it measures shares.
     client = socketio.Client(reconnection=False,
                              websocket_extra_options={"skip_utf8_validation": True})
     if on_message:
