@@ -11,6 +11,7 @@ from gevent import monkey
 
 monkey.patch_all()  # before anything else opens a socket or a thread
 
+import gc  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
@@ -53,6 +54,11 @@ def listener(host: str, port: int) -> socket.socket:
 def main() -> None:
     """Build the app and serve it until stopped."""
     app = create_app(overrides=overrides())
+    # What the start built lives as long as the process. Frozen, it is left out of the cycle
+    # collector's full passes, which stop the event loop: about 40 ms each instead of 100 ms
+    # (bench/rooms_fanout.py, room of 50).
+    gc.collect()
+    gc.freeze()
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", 8000))
     app.logger.info("Laboratorio (gevent) on http://%s:%s", host, port)
     log = "default" if os.environ.get("ACCESS_LOG") == "1" else None

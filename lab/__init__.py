@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask
+from flask import Flask, abort
 
 from config import CONFIGS
 
@@ -64,6 +64,20 @@ def register_sockets(app: Flask) -> None:
         max_http_buffer_size=64 * 1024,
         manage_session=True,  # a copy of the session per connection (lab.core.security)
     )
+    # Flask-SocketIO runs each event in a request context built from the connection's environ,
+    # whose path is /socket.io/. Without a rule for that path, every event's context raised and
+    # kept a routing error whose traceback tied the context into a reference cycle: some fifty
+    # objects per event left to the cycle collector, whose full passes then held up a busy
+    # process's event loop for up to a quarter of a second. One rule for long-polling, one for
+    # WebSocket connections; the Socket.IO middleware answers /socket.io/ before Flask does.
+    for websocket in (False, True):
+        app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_outside_socketio,
+                         strict_slashes=False, websocket=websocket)
+
+
+def _outside_socketio():
+    """A request for the Socket.IO path that the Socket.IO middleware did not take."""
+    abort(404)
 
 
 def register_errors(app: Flask) -> None:
