@@ -55,8 +55,8 @@ def main() -> None:
     """Build the app and serve it until stopped."""
     app = create_app(overrides=overrides())
     # What the start built lives as long as the process. Frozen, it is left out of the cycle
-    # collector's full passes, which stop the event loop: about 40 ms each instead of 100 ms
-    # (bench/rooms_fanout.py, room of 50).
+    # collector's full passes, which stop the event loop: 8-40 ms each instead of 100-220 ms
+    # under bench/rooms_fanout.py (room of 50).
     gc.collect()
     gc.freeze()
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", 8000))

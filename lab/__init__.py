@@ -68,8 +68,8 @@ def register_sockets(app: Flask) -> None:
     # whose path is /socket.io/. Without a rule for that path, every event's context raised and
     # kept a routing error whose traceback tied the context into a reference cycle: some fifty
     # objects per event left to the cycle collector, whose full passes then held up a busy
-    # process's event loop for up to a quarter of a second. One rule for long-polling, one for
-    # WebSocket connections; the Socket.IO middleware answers /socket.io/ before Flask does.
+    # process's event loop for 100-390 ms. One rule for long-polling, one for WebSocket
+    # connections; the Socket.IO middleware answers /socket.io/ before Flask does.
     for websocket in (False, True):
         app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_outside_socketio,
                          strict_slashes=False, websocket=websocket)
