@@ -3,7 +3,6 @@ import asyncio
 import multiprocessing as mp
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -102,7 +101,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def _connection(cookie: str | None) -> dict:
-    """How every benchmark client connects: to /rooms over WebSocket, signed in if given a cookie."""
+    """How every client connects: to /rooms over WebSocket, signed in if given a cookie."""
     return {"headers": {"Cookie": f"session={cookie}"} if cookie else {},
             "namespaces": ["/rooms"], "transports": ["websocket"], "wait_timeout": 20}
 

@@ -6,6 +6,8 @@ from flask import Flask, abort
 
 from config import CONFIGS
 
+SOCKETIO_PATH = "socket.io"  # where the Socket.IO middleware answers
+
 
 def create_app(config=None, overrides: dict | None = None) -> Flask:
     """Build the application for a config name or class (``LAB_CONFIG`` by default)."""
@@ -52,12 +54,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+
 def register_sockets(app: Flask) -> None:
     from lab.extensions import socketio
     from lab.rooms import sockets  # noqa: F401  (registers the /rooms namespace before init_app)
 
     socketio.init_app(
         app,
+        path=SOCKETIO_PATH,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=[app.config["SITE_URL"]],
@@ -65,13 +69,13 @@ def register_sockets(app: Flask) -> None:
         manage_session=True,  # a copy of the session per connection (lab.core.security)
     )
     # Flask-SocketIO runs each event in a request context built from the connection's environ,
-    # whose path is /socket.io/. Without a rule for that path, every event's context raised and
+    # whose path is the Socket.IO path. Without a rule for it, every event's context raised and
     # kept a routing error whose traceback tied the context into a reference cycle: some fifty
     # objects per event left to the cycle collector, whose full passes then held up a busy
     # process's event loop for 100-390 ms. One rule for long-polling, one for WebSocket
-    # connections; the Socket.IO middleware answers /socket.io/ before Flask does.
+    # connections; the Socket.IO middleware answers that path before Flask does.
     for websocket in (False, True):
-        app.add_url_rule("/socket.io/", endpoint="socketio", view_func=_outside_socketio,
+        app.add_url_rule(f"/{SOCKETIO_PATH}/", endpoint="socketio", view_func=_outside_socketio,
                          strict_slashes=False, websocket=websocket)
 
 
