@@ -1,7 +1,7 @@
 """Signing in and out, changing and resetting passwords."""
 from typing import NamedTuple
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
@@ -11,6 +11,7 @@ from lab.accounts.passwords import check_password_strength, hash_password, verif
 from lab.accounts.services import user_by_email
 from lab.accounts.audit import record
 from lab.core.errors import DomainError
+from lab.core.links import external_url
 from lab.core.mail import send_mail
 from lab.core.timeutil import utcnow
 from lab.extensions import db, login_manager
@@ -104,7 +105,7 @@ def request_password_reset(email: str, address: str | None) -> None:
     if user is None or not user.active:
         return
     token = _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     send_mail(user.email, _("Reimpostazione della password - Laboratorio"), _(
         "Buongiorno %(name)s,\n\nper scegliere una nuova password apri questo collegamento "
         "entro un'ora:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la password, "

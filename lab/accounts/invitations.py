@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from lab.accounts.services import (
 )
 from lab.accounts.audit import record
 from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.links import external_url
 from lab.core.mail import MailError, send_mail
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -98,7 +99,7 @@ def _renew_token(invitation: Invitation) -> str:
 
 def _deliver(invitation: Invitation, token: str) -> bool:
     """Email the link in Italian, the platform's first language; report whether it was sent."""
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = external_url("accounts.accept_invitation", token=token)
     region = invitation.region.name_it if invitation.region else ""
     with force_locale("it"):
         subject = _("Invito al Laboratorio interregionale per l'innovazione sociale")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lab.core.errors import DomainError
+from lab.core.links import external_url
 from lab.pact import bp, exports, ledger, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
 from lab.pact.italy_map import italy_map
@@ -90,7 +91,7 @@ def entry(seq: int):
     """Show one register entry, its hashes, how to verify it and its QR code."""
     shown = services.entry_by_seq(seq)
     checkpoint = ledger.checkpoint_at(seq)
-    url = url_for("pact.entry", seq=seq, _external=True)
+    url = external_url("pact.entry", seq=seq)
     return render_template("pact/entry.html", entry=shown, qr=exports.qr_svg(url),
                            checkpoint=ledger.checkpoint_document(checkpoint) if checkpoint else None)
 
@@ -100,7 +101,7 @@ def certificate(seq: int):
     """Download the PDF certificate of a register entry."""
     shown = services.entry_by_seq(seq)
     checkpoint = ledger.checkpoint_at(seq)
-    pdf = exports.certificate_pdf(shown, url_for("pact.entry", seq=seq, _external=True),
+    pdf = exports.certificate_pdf(shown, external_url("pact.entry", seq=seq),
                                   ledger.checkpoint_document(checkpoint) if checkpoint else None)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="patto-registro-{seq}.pdf"'})

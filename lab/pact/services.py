@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from lab.accounts.audit import record
 from lab.accounts.models import Region, Role, RoleAssignment, User
 from lab.accounts.passwords import verify_password
+from lab.core.links import external_url
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from lab.core.mail import MailError, send_mail
 from lab.core.timeutil import rome_day_bounds, utcnow
@@ -127,7 +128,7 @@ def _notify(entry: LedgerEntry) -> None:
                  "Hash della voce: %(hash)s\n%(link)s\n",
                  seq=entry.seq, kind=kind, region=entry.region.name_it, name=entry.signer_name,
                  hash=entry.entry_hash,
-                 link=f"{current_app.config['SITE_URL']}/pact/ledger/{entry.seq}")
+                 link=external_url("pact.entry", seq=entry.seq))
     for email in recipients:
         try:
             send_mail(email, subject, body)
