@@ -1,0 +1,6 @@
+"""The good-practice library: structured practices, their review, and search."""
+from flask import Blueprint
+
+bp = Blueprint("library", __name__)
+
+from lab.library import models  # noqa: E402,F401  (the tables, until the routes import them)
