@@ -49,10 +49,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from lab import accounts, core, groups, pact, rooms
+    from lab.core import params
 
+    params.init_app(app)  # bounded <int:...> ids, before any rule uses the converter
     for module in (core, accounts, pact, groups, rooms):
         app.register_blueprint(module.bp)
-
 
 
 def register_sockets(app: Flask) -> None:

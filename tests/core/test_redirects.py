@@ -54,6 +54,8 @@ def browser_target(location: str) -> str:
 
 
 def assert_stays_on_site(response):
+    if response.status_code == 400:  # NUL in a query string is refused before the view
+        return
     assert response.status_code == 302
     target = browser_target(response.headers["Location"])
     assert urlsplit(target).netloc == "localhost", target
