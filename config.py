@@ -142,6 +142,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "smtp"
+    # What a developer's .env may set for their own server must not change what tests see.
+    PROXY_COUNT = 0
+    TRUSTED_HOSTS = None
     # Cheap hashes keep the suite fast; production uses argon2-cffi's memory-hard defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SERVER_NAME = None
