@@ -5,6 +5,7 @@ production refuses to start without a real secret key and database.
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -19,6 +20,8 @@ def env(name: str, default=None):
 
 INSTANCE_DIR = Path(env("LAB_INSTANCE_DIR", BASE_DIR / "instance"))
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+ENV_EXAMPLE = BASE_DIR / ".env.example"
+SECRET_KEY_MIN_BYTES = 32
 
 
 def database_url(url: str) -> str:
@@ -36,9 +39,36 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    """Read a comma-separated list."""
+    return [item.strip() for item in env(name, "").split(",") if item.strip()]
+
+
+def secret_key_problem(secret: str | None) -> str | None:
+    """Say why a secret key is unfit for production, or None if it will do."""
+    if not secret or secret == DEFAULT_SECRET_KEY:
+        return "SECRET_KEY must be set to a real secret in production."
+    if len(secret.encode()) < SECRET_KEY_MIN_BYTES:
+        return f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes long in production."
+    if ENV_EXAMPLE.exists() and secret in ENV_EXAMPLE.read_text(encoding="utf-8"):
+        return "SECRET_KEY is the example from .env.example: generate a real secret."
+    return None
+
+
 class Config:
     SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
     SITE_URL = env("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Where `python wsgi.py` listens; in development rooms accept pages served from there.
+    HOST = env("HOST", "127.0.0.1")
+    PORT = int(env("PORT", 5000))
+    # Reverse proxies in front of the app whose X-Forwarded-For/Proto/Host and X-Request-ID
+    # are believed; 0 believes none, so a client cannot pick the address the limits count.
+    PROXY_COUNT = int(env("PROXY_COUNT", 0))
+    # Host names the app answers to (Flask refuses others with 400); none checked in development.
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None
+    # One JSON line per request on stderr (production), and gevent's access log (deploy/serve.py).
+    JSON_LOGS = False
+    ACCESS_LOG = _bool("ACCESS_LOG", False)
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = database_url(
         env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'laboratorio.sqlite'}")
@@ -87,6 +117,16 @@ class Config:
 
     SOCKETIO_ASYNC_MODE = env("SOCKETIO_ASYNC_MODE", "threading")
     SOCKETIO_MESSAGE_QUEUE = env("SOCKETIO_MESSAGE_QUEUE")
+    # Origins allowed to open a socket besides SITE_URL's; development adds its own addresses.
+    SOCKETIO_ALLOWED_ORIGINS = _list("SOCKETIO_ALLOWED_ORIGINS")
+    SOCKETIO_LOCAL_ORIGINS = True
+
+    # Rooms: messages per person per window, and the Redis that tells every process to drop a
+    # signed-out or removed person's sockets (SOCKETIO_MESSAGE_QUEUE when unset).
+    ROOMS_FLOOD_LIMIT = int(env("ROOMS_FLOOD_LIMIT", 10))
+    ROOMS_FLOOD_SECONDS = int(env("ROOMS_FLOOD_SECONDS", 10))
+    ROOMS_REDIS_URL = env("ROOMS_REDIS_URL")
+    ROOMS_REDIS_PREFIX = env("ROOMS_REDIS_PREFIX", "lab:rooms:")
 
 
 class DevelopmentConfig(Config):
@@ -102,6 +142,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "smtp"
+    # What a developer's .env may set for their own server must not change what tests see.
+    PROXY_COUNT = 0
+    TRUSTED_HOSTS = None
     # Cheap hashes keep the suite fast; production uses argon2-cffi's memory-hard defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SERVER_NAME = None
@@ -109,6 +152,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or [urlsplit(Config.SITE_URL).hostname]
+    SOCKETIO_LOCAL_ORIGINS = False
+    JSON_LOGS = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -117,9 +163,10 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with the development secret or without a database."""
-        if env("SECRET_KEY", DEFAULT_SECRET_KEY) == DEFAULT_SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set to a real secret in production.")
+        """Refuse to start with a weak or published secret, or without a database."""
+        problem = secret_key_problem(env("SECRET_KEY"))
+        if problem:
+            raise RuntimeError(problem)
         if not env("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production.")
 

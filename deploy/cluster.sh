@@ -25,6 +25,10 @@ fi
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-$SOCKETIO_MESSAGE_QUEUE}
 export SOCKETIO_ASYNC_MODE=gevent
+# nginx is the one proxy in front: the processes take the client's address from it.
+export PROXY_COUNT=${PROXY_COUNT:-1}
+site_host=${SITE_URL#*://}
+site_host=${site_host%%/*}
 mkdir -p "$RUN_DIR/logs"
 
 "$PYTHON" -m flask --app wsgi db upgrade
@@ -45,17 +49,21 @@ for i in $(seq 0 $((N - 1))); do
   servers="$servers        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;\n"
 done
 
-# The same configuration, with one line per process in both upstreams and our port.
-awk -v servers="$servers" -v port="$PORT" '
+# The same configuration, with one line per process in both upstreams, our port and the site's
+# host name (without its port).
+awk -v servers="$servers" -v port="$PORT" -v name="${site_host%:*}" '
   /server 127\.0\.0\.1:800[0-9]/ { if (!done[block]++) printf "%s", servers; next }
   /upstream lab_/ { block++ }
-  /listen 8080;/ { sub(/8080/, port) }
+  /listen 8080/ { sub(/8080/, port) }
+  /server_name laboratorio\.example\.org;/ { sub(/laboratorio\.example\.org/, name) }
   { print }
 ' deploy/nginx.conf >"$RUN_DIR/nginx.conf"
 nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
 
 for i in $(seq 0 $((N - 1))); do
-  until curl -fs "http://127.0.0.1:$((BASE_PORT + i))/healthz" >/dev/null; do sleep 0.3; done
+  until curl -fs -H "Host: $site_host" "http://127.0.0.1:$((BASE_PORT + i))/healthz" >/dev/null; do
+    sleep 0.3
+  done
 done
 echo "Laboratorio: $N processes behind nginx on $SITE_URL (logs in $RUN_DIR/logs)"
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &

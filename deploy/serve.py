@@ -12,7 +12,6 @@ from gevent import monkey
 monkey.patch_all()  # before anything else opens a socket or a thread
 
 import gc  # noqa: E402
-import os  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -22,19 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gevent import pywsgi  # noqa: E402
 
 from lab import create_app  # noqa: E402
-
-# Settings of the rooms that operators (and the benchmarks) may tune from the environment.
-INT_SETTINGS = ("ROOMS_FLOOD_LIMIT", "ROOMS_FLOOD_SECONDS")
-TEXT_SETTINGS = ("ROOMS_REDIS_PREFIX", "ROOMS_REDIS_URL")
-
-
-def overrides() -> dict:
-    """Read the rooms' settings from the environment and pin the gevent worker."""
-    values = {"SOCKETIO_ASYNC_MODE": "gevent"}
-    values.update({name: int(os.environ[name]) for name in INT_SETTINGS if os.environ.get(name)})
-    values.update({name: os.environ[name] for name in TEXT_SETTINGS if os.environ.get(name)})
-    return values
-
 
 def listener(host: str, port: int) -> socket.socket:
     """Open the listening socket, with Nagle's algorithm off for the connections it accepts.
@@ -53,15 +39,15 @@ def listener(host: str, port: int) -> socket.socket:
 
 def main() -> None:
     """Build the app and serve it until stopped."""
-    app = create_app(overrides=overrides())
+    app = create_app(overrides={"SOCKETIO_ASYNC_MODE": "gevent"})
     # What the start built lives as long as the process. Frozen, it is left out of the cycle
     # collector's full passes, which stop the event loop: 8-40 ms each instead of 100-220 ms
     # under bench/rooms_fanout.py (room of 50).
     gc.collect()
     gc.freeze()
-    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", 8000))
+    host, port = app.config["HOST"], app.config["PORT"]
     app.logger.info("Laboratorio (gevent) on http://%s:%s", host, port)
-    log = "default" if os.environ.get("ACCESS_LOG") == "1" else None
+    log = "default" if app.config["ACCESS_LOG"] else None
     # What socketio.run() does under gevent, with our listening socket.
     pywsgi.WSGIServer(listener(host, port), app, log=log).serve_forever()
 

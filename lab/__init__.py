@@ -3,6 +3,7 @@ import logging
 import os
 
 from flask import Flask, abort
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 
@@ -18,6 +19,7 @@ def create_app(config=None, overrides: dict | None = None) -> Flask:
     register_sockets(app)
     register_errors(app)
     register_commands(app)
+    register_proxies(app)
     return app
 
 
@@ -34,12 +36,13 @@ def _load_config(app: Flask, config, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from lab.core import database, i18n, security  # noqa: F401  (database sets SQLite pragmas)
+    from lab.core import database, i18n, requestlog, security  # database sets SQLite pragmas
     from lab.extensions import csrf, db, limiter, login_manager, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    requestlog.init_app(app)  # first, so its clock and request id start before anything else
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -49,13 +52,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from lab import accounts, core, groups, library, pact, rooms
+    from lab.core import params
 
+    params.init_app(app)  # bounded <int:...> ids, before any rule uses the converter
     for module in (core, accounts, pact, groups, library, rooms):
         app.register_blueprint(module.bp)
 
 
-
 def register_sockets(app: Flask) -> None:
+    from lab.core import security
     from lab.extensions import socketio
     from lab.rooms import sockets  # noqa: F401  (registers the /rooms namespace before init_app)
 
@@ -64,7 +69,7 @@ def register_sockets(app: Flask) -> None:
         path=SOCKETIO_PATH,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        cors_allowed_origins=[app.config["SITE_URL"]],
+        cors_allowed_origins=security.socket_origins(app.config),
         max_http_buffer_size=64 * 1024,
         manage_session=True,  # a copy of the session per connection (lab.core.security)
     )
@@ -82,6 +87,16 @@ def register_sockets(app: Flask) -> None:
 def _outside_socketio():
     """A request for the Socket.IO path that the Socket.IO middleware did not take."""
     abort(404)
+
+
+def register_proxies(app: Flask) -> None:
+    """Believe the X-Forwarded-* headers of the ``PROXY_COUNT`` proxies in front, if any.
+
+    Last, so that it wraps the Socket.IO middleware too: sockets see the client's address.
+    """
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_errors(app: Flask) -> None:

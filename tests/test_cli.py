@@ -35,7 +35,7 @@ def test_seed_demo_is_idempotent_and_prints_the_credentials(runner):
 
 
 def test_seed_demo_is_refused_in_production(monkeypatch, app):
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-0123456789")
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     production = create_app("production")
     # A fresh context, so the command runs in the production app and not the suite's.

@@ -1,20 +1,12 @@
 """The audit log page for platform and region admins."""
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
 from lab.accounts import bp
 from lab.accounts.audit import AuditFilter, known_actions, visible_entries
 from lab.accounts.services import all_regions
+from lab.core.params import date_arg, id_arg, page_arg
 from lab.core.security import admin_required
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 @bp.get("/admin/audit")
@@ -23,11 +15,11 @@ def log():
     """Show the audit log the admin may read, with filters."""
     audit_filter = AuditFilter(
         action=request.args.get("action") or None,
-        region_id=request.args.get("region", type=int),
+        region_id=id_arg("region"),
         actor_email=request.args.get("actor") or None,
-        since=_date_arg("since"),
-        until=_date_arg("until"),
-        page=request.args.get("page", 1, type=int),
+        since=date_arg("since"),
+        until=date_arg("until"),
+        page=page_arg(),
     )
     entries, has_more = visible_entries(current_user, audit_filter)
     regions = all_regions()

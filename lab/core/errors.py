@@ -1,7 +1,7 @@
 """Domain errors and the error pages, in the user's language."""
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -75,6 +75,11 @@ def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         return render_error(error.status, error.message)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS leaves no URL adapter, so no page with links can render.
+        return _("Richiesta non valida"), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -1,5 +1,6 @@
 """Security headers and the permission checks every route and socket event relies on."""
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort
 from flask.sessions import SecureCookieSessionInterface
@@ -20,6 +21,22 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+def socket_origins(config) -> list[str]:
+    """Return the origins whose pages may open a socket.
+
+    Production: SITE_URL's and SOCKETIO_ALLOWED_ORIGINS only. Development also accepts the
+    addresses the server listens on, so ``PORT=8000 make run`` or http://localhost:5000 connect.
+    """
+    site = urlsplit(config["SITE_URL"])
+    origins = [f"{site.scheme}://{site.netloc}", *config["SOCKETIO_ALLOWED_ORIGINS"]]
+    if config["SOCKETIO_LOCAL_ORIGINS"]:
+        names = ["localhost", "127.0.0.1", "[::1]"]
+        if config["HOST"] not in ("0.0.0.0", "::", *names):  # all interfaces: no one name
+            names.append(config["HOST"])
+        origins += [f"http://{name}:{config['PORT']}" for name in names]
+    return list(dict.fromkeys(origins))
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -1,32 +1,22 @@
 """Public pages of the Pact, the signing and withdrawal pages, and the register's exports."""
 import json
-from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lab.core.errors import DomainError
 from lab.core.links import external_url
+from lab.core.params import date_arg
 from lab.pact import bp, exports, ledger, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
 from lab.pact.italy_map import italy_map
 
 
-def _as_of() -> date | None:
-    value = request.args.get("as_of")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400, _("La data deve essere nel formato AAAA-MM-GG."))
-
-
 @bp.get("")
 def register():
     """Show the Pact in force, who adheres to it, and the map of Italy by status."""
-    as_of = _as_of()
+    as_of = date_arg("as_of")
     standings = services.register_as_of(as_of)
     return render_template("pact/register.html", version=versions.current_version(),
                            standings=standings, as_of=as_of, italy=italy_map(),

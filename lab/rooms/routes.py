@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lab.accounts.forms import ButtonForm
 from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.params import id_arg
 from lab.groups.queries import group_by_slug
 from lab.rooms import bp, messages, moderation, services
 from lab.rooms.forms import MessageForm, MuteForm, RoomForm
@@ -63,22 +64,13 @@ def show(room_id: int):
         last_read=services.last_read(current_user, room))
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name)
-    if value is None:
-        return None
-    if not value.isdigit() or len(value) > 10:
-        abort(400, _("Il parametro «%(name)s» deve essere un numero.", name=name))
-    return int(value)
-
-
 @bp.get("/rooms/<int:room_id>/messages")
 @login_required
 def messages_json(room_id: int):
     """Return messages as JSON: after an id (oldest first), or the page before an id."""
     room = services.room_for(current_user, room_id)
-    after, before = _int_arg("after"), _int_arg("before")
-    limit = min(_int_arg("limit") or services.PAGE_SIZE, JSON_LIMIT_MAX)
+    after, before = id_arg("after"), id_arg("before")
+    limit = min(id_arg("limit") or services.PAGE_SIZE, JSON_LIMIT_MAX)
     if after is not None and before is not None:
         abort(400, _("Usa «after» oppure «before», non entrambi."))
     if after is not None:

@@ -1,8 +1,6 @@
 """CSRF on every form, cookie flags in production, markup sanitising."""
-import contextvars
-
-from lab import create_app
 from lab.core.markup import render_markdown
+from tests.core.conftest import request
 
 
 def test_forms_without_a_csrf_token_are_refused(app):
@@ -17,15 +15,13 @@ def test_forms_without_a_csrf_token_are_refused(app):
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_production_cookies_are_secure_httponly_and_samesite(monkeypatch, app):
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
-    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
-    production = contextvars.Context().run(create_app, "production")
+def test_production_cookies_are_secure_httponly_and_samesite(make_app):
+    production = make_app("production")
     config = production.config
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    response = contextvars.Context().run(production.test_client().get, "/")
+    response = request(production, "GET", "/", base_url=config["SITE_URL"])
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
