@@ -43,8 +43,8 @@ run: demo
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# N gevent processes behind nginx on PORT, against DATABASE_URL (PostgreSQL) and
-# SOCKETIO_MESSAGE_QUEUE (Redis) from the environment: see deploy/cluster.sh.
+# N gevent processes and the jobs' consumer behind nginx on PORT, against DATABASE_URL
+# (PostgreSQL) and SOCKETIO_MESSAGE_QUEUE (Redis) from the environment: see deploy/cluster.sh.
 cluster: setup
 	bash deploy/cluster.sh
 

@@ -97,6 +97,12 @@ class Config:
     )
     MAIL_FILE_DIR = Path(env("MAIL_FILE_DIR", INSTANCE_DIR / "mail"))
 
+    # Background jobs (lab.core.jobs): an SQLite file in INSTANCE_DIR unless a Redis URL is given;
+    # the consumer process (`flask --app wsgi jobs worker`) runs JOBS_WORKERS threads.
+    JOBS_REDIS_URL = env("JOBS_REDIS_URL")
+    JOBS_WORKERS = int(env("JOBS_WORKERS", 2))
+    JOBS_IMMEDIATE = False
+
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT = env("SIGN_IN_LIMIT", "5 per 15 minutes")
@@ -145,6 +151,9 @@ class TestingConfig(Config):
     # What a developer's .env may set for their own server must not change what tests see.
     PROXY_COUNT = 0
     TRUSTED_HOSTS = None
+    # Jobs run inside the commit that queues them, so a test reads the mail right after the
+    # request; tests/core/test_jobs.py switches this off to drive the real queue.
+    JOBS_IMMEDIATE = True
     # Cheap hashes keep the suite fast; production uses argon2-cffi's memory-hard defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SERVER_NAME = None

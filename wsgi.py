@@ -1,8 +1,11 @@
-"""Entry point: ``flask --app wsgi ...`` and ``python wsgi.py`` (serves HTTP and Socket.IO)."""
+"""Entry point: ``flask --app wsgi ...`` and ``python wsgi.py`` (serves HTTP and Socket.IO, and
+runs the background jobs in the same process, so ``make run`` needs no other service)."""
 from lab import create_app
+from lab.core import jobs
 from lab.extensions import socketio
 
 app = create_app()
 
 if __name__ == "__main__":
+    jobs.start_worker(app)
     socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], allow_unsafe_werkzeug=True)

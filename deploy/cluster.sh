@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start N Laboratorio processes (gevent) and nginx in front of them, on this machine, against the
-# PostgreSQL (DATABASE_URL) and Redis (SOCKETIO_MESSAGE_QUEUE) given in the environment.
+# Start N Laboratorio processes (gevent), the background jobs' consumer, and nginx in front of
+# them, on this machine, against the PostgreSQL (DATABASE_URL) and Redis (SOCKETIO_MESSAGE_QUEUE)
+# given in the environment.
 #
 #   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/lab SOCKETIO_MESSAGE_QUEUE=redis://127.0.0.1:6379/0 \
 #     N=4 PORT=8080 make cluster
@@ -24,6 +25,7 @@ fi
 
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-$SOCKETIO_MESSAGE_QUEUE}
+export JOBS_REDIS_URL=${JOBS_REDIS_URL:-$SOCKETIO_MESSAGE_QUEUE}
 export SOCKETIO_ASYNC_MODE=gevent
 # nginx is the one proxy in front: the processes take the client's address from it.
 export PROXY_COUNT=${PROXY_COUNT:-1}
@@ -49,6 +51,11 @@ for i in $(seq 0 $((N - 1))); do
   servers="$servers        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;\n"
 done
 
+# One consumer runs the queued jobs (mail) for every process. It is not monkey-patched for
+# gevent, so whatever it emits through Socket.IO's Redis queue goes out in threading mode.
+SOCKETIO_ASYNC_MODE=threading "$PYTHON" -m flask --app wsgi jobs worker >>"$RUN_DIR/logs/jobs.log" 2>&1 &
+pids+=($!)
+
 # The same configuration, with one line per process in both upstreams, our port and the site's
 # host name (without its port).
 awk -v servers="$servers" -v port="$PORT" -v name="${site_host%:*}" '
@@ -65,7 +72,7 @@ for i in $(seq 0 $((N - 1))); do
     sleep 0.3
   done
 done
-echo "Laboratorio: $N processes behind nginx on $SITE_URL (logs in $RUN_DIR/logs)"
+echo "Laboratorio: $N processes and the jobs' consumer behind nginx on $SITE_URL (logs in $RUN_DIR/logs)"
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &
 pids+=($!)
 wait

@@ -36,7 +36,7 @@ def _load_config(app: Flask, config, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from lab.core import database, i18n, requestlog, security  # database sets SQLite pragmas
+    from lab.core import database, i18n, jobs, requestlog, security  # database sets SQLite pragmas
     from lab.extensions import csrf, db, limiter, login_manager, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -107,7 +108,9 @@ def register_errors(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from lab.cli import lab_cli
+    from lab.core.cli import jobs_cli
     from lab.pact.cli import pact_cli
 
     app.cli.add_command(lab_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(pact_cli)

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from lab import create_app
+from lab.core import jobs
 from lab.extensions import db, limiter
 from lab.pact.keys import generate_key_file
 from tests.append_only import triggers_bypassed
@@ -58,6 +59,7 @@ def app(smtp, tmp_path_factory):
         "MAIL_PORT": smtp.port,
         "SERVER_NAME": "localhost",
         "PACT_SIGNING_KEY": folder / "keys" / "pact.pem",
+        "JOBS_REDIS_URL": TEST_REDIS_URL,
     })
     generate_key_file(app.config["PACT_SIGNING_KEY"])
     app.test_client_class = RequestClient
@@ -103,6 +105,20 @@ def _clean(app, smtp):
         empty_tables()
     limiter.reset()
     smtp.clear()
+
+
+@pytest.fixture
+def job_queue(app):
+    """The real job queue (SQLite, or Redis with ``TEST_REDIS_URL``): jobs wait for ``run_due``.
+
+    Every other test runs jobs at once, inside the commit that queues them (``JOBS_IMMEDIATE``).
+    """
+    huey = jobs.queue(app)
+    huey.immediate = False
+    huey.flush()
+    yield huey
+    huey.flush()
+    huey.immediate = True
 
 
 @pytest.fixture

@@ -30,9 +30,11 @@ class SmtpSink:
         self.port = free_port()
         self.messages: list[Message] = []
         self.lock = threading.Lock()
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = None
 
     def start(self) -> None:
+        """Listen on the sink's port; a stopped sink may start again (a controller serves once)."""
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     def stop(self) -> None:

@@ -43,7 +43,7 @@ def world(smtp):
     mandate = Mandate(user=target, region=target.region, act="DGR 1", starts_on=date(2020, 1, 1))
     db.session.add(mandate)
     db.session.commit()
-    invitation, _ = invitations.invite(people["admin"], "invited@example.org", Role.DELEGATE,
+    invitation = invitations.invite(people["admin"], "invited@example.org", Role.DELEGATE,
                                        services.region_by_slug("piemonte"))
     token = smtp.last_link("invited@example.org").rsplit("/", 1)[-1]
     ids = {"delegate": target.id, "assignment": target.role_assignments[0].id,

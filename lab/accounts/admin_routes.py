@@ -139,24 +139,17 @@ def invitations_page():
         status = 400
         if form.validate_on_submit():
             try:
-                _invitation, sent = invitations.invite(
+                invitation = invitations.invite(
                     current_user, form.email.data, Role(form.role.data), _region_from(form))
             except DomainError as error:
                 form.email.errors.append(error.message)
             else:
-                _flash_delivery(sent, _("Invito inviato a %(email)s.", email=form.email.data))
+                flash(_("Invito creato: l'email a %(email)s è in partenza.", email=invitation.email),
+                      "success")
                 return redirect(url_for("accounts.invitations_page"))
     return render_template("accounts/admin/invitations.html", form=form, button=ButtonForm(),
                            invitations=invitations.invitations_visible_to(current_user),
                            role_label=invitations.role_label), status
-
-
-def _flash_delivery(sent: bool, success: str) -> None:
-    if sent:
-        flash(success, "success")
-    else:
-        flash(_("L'invito è stato registrato ma l'email non è partita: riprova con «Reinvia»."),
-              "warning")
 
 
 @bp.post("/admin/invitations/<int:invitation_id>/resend")
@@ -166,8 +159,9 @@ def resend_invitation(invitation_id: int):
     invitation = invitations.invitation_for(current_user, invitation_id)
     if ButtonForm().validate_on_submit():
         try:
-            sent = invitations.resend(current_user, invitation)
-            _flash_delivery(sent, _("Invito reinviato a %(email)s.", email=invitation.email))
+            invitations.resend(current_user, invitation)
+            flash(_("Nuovo collegamento creato: l'email a %(email)s è in partenza.",
+                    email=invitation.email), "success")
         except DomainError as error:
             flash(error.message, "danger")
     return redirect(url_for("accounts.invitations_page"))

@@ -101,15 +101,14 @@ def request_password_reset(email: str, address: str | None) -> None:
     user = user_by_email(email)
     record("password.reset_requested", subject=user, address=address, email=(email or "")[:254],
            region_id=getattr(user, "region_id", None))
+    if user is not None and user.active:
+        token = _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
+        link = external_url("accounts.reset_password", token=token)
+        send_mail(user.email, _("Reimpostazione della password - Laboratorio"), _(
+            "Buongiorno %(name)s,\n\nper scegliere una nuova password apri questo collegamento "
+            "entro un'ora:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la password, "
+            "ignora questo messaggio.\n", name=user.full_name, link=link))
     db.session.commit()
-    if user is None or not user.active:
-        return
-    token = _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
-    link = external_url("accounts.reset_password", token=token)
-    send_mail(user.email, _("Reimpostazione della password - Laboratorio"), _(
-        "Buongiorno %(name)s,\n\nper scegliere una nuova password apri questo collegamento "
-        "entro un'ora:\n\n%(link)s\n\nSe non hai chiesto tu di reimpostare la password, "
-        "ignora questo messaggio.\n", name=user.full_name, link=link))
 
 
 def user_for_reset_token(token: str) -> User:

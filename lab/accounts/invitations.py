@@ -16,7 +16,7 @@ from lab.accounts.services import (
 from lab.accounts.audit import record
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.links import external_url
-from lab.core.mail import MailError, send_mail
+from lab.core.mail import send_mail
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 
@@ -41,8 +41,8 @@ def invitation_for(actor: User, invitation_id: int) -> Invitation:
     return invitation
 
 
-def invite(actor: User, email: str, role: Role, region: Region | None) -> tuple[Invitation, bool]:
-    """Create an invitation and email it; return it and whether the email went out."""
+def invite(actor: User, email: str, role: Role, region: Region | None) -> Invitation:
+    """Create an invitation and queue its email."""
     email = normalise_email(email)
     region_id = region.id if region else None
     check_role_region(role, region_id)
@@ -60,11 +60,12 @@ def invite(actor: User, email: str, role: Role, region: Region | None) -> tuple[
     token = _renew_token(invitation)
     db.session.add(invitation)
     record("invitation.sent", actor=actor, region_id=region_id, email=email, role=role.value)
+    _deliver(invitation, token)
     db.session.commit()
-    return invitation, _deliver(invitation, token)
+    return invitation
 
 
-def resend(actor: User, invitation: Invitation) -> bool:
+def resend(actor: User, invitation: Invitation) -> None:
     """Send a fresh link (the old one stops working) valid for another seven days."""
     check_can_grant(actor, Role(invitation.role), invitation.region_id)
     if invitation.status in ("accepted", "revoked"):
@@ -72,8 +73,8 @@ def resend(actor: User, invitation: Invitation) -> bool:
     token = _renew_token(invitation)
     record("invitation.resent", actor=actor, region_id=invitation.region_id,
            email=invitation.email, role=invitation.role)
+    _deliver(invitation, token)
     db.session.commit()
-    return _deliver(invitation, token)
 
 
 def revoke(actor: User, invitation: Invitation) -> None:
@@ -97,8 +98,8 @@ def _renew_token(invitation: Invitation) -> str:
     return token
 
 
-def _deliver(invitation: Invitation, token: str) -> bool:
-    """Email the link in Italian, the platform's first language; report whether it was sent."""
+def _deliver(invitation: Invitation, token: str) -> None:
+    """Queue the link's email in Italian, the platform's first language."""
     link = external_url("accounts.accept_invitation", token=token)
     region = invitation.region.name_it if invitation.region else ""
     with force_locale("it"):
@@ -109,11 +110,7 @@ def _deliver(invitation: Invitation, token: str) -> bool:
             "account apri questo collegamento entro 7 giorni:\n\n%(link)s\n\nIl collegamento "
             "vale una sola volta e solo per questo indirizzo email.\n",
             role=role_label(invitation.role), region=region, link=link)
-    try:
-        send_mail(invitation.email, subject, body)
-    except MailError:
-        return False
-    return True
+    send_mail(invitation.email, subject, body)
 
 
 def role_label(role: str) -> str:

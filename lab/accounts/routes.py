@@ -10,7 +10,6 @@ from lab.accounts.forms import (
 )
 from lab.core.errors import DomainError
 from lab.core.i18n import LANG_COOKIE
-from lab.core.mail import MailError
 from lab.core.urls import safe_next
 from lab.extensions import limiter
 
@@ -59,11 +58,7 @@ def forgot_password():
     """Ask for a password reset link by email."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
-            auth.request_password_reset(form.email.data, get_remote_address())
-        except MailError:
-            flash(_("Non è stato possibile inviare l'email: riprova tra qualche minuto."), "danger")
-            return render_template("accounts/forgot_password.html", form=form), 503
+        auth.request_password_reset(form.email.data, get_remote_address())
         flash(_("Se l'indirizzo corrisponde a un account, riceverai un'email con il collegamento "
                 "per scegliere una nuova password. Il collegamento vale un'ora."), "info")
         return redirect(url_for("accounts.sign_in"))

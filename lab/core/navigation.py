@@ -33,3 +33,7 @@ def signed_in(user) -> bool:
 
 def any_admin(user) -> bool:
     return user.is_authenticated and (user.is_platform_admin or user.is_region_admin)
+
+
+def platform_admin(user) -> bool:
+    return user.is_authenticated and user.is_platform_admin

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
@@ -12,7 +11,7 @@ from lab.accounts.models import Region, Role, RoleAssignment, User
 from lab.accounts.passwords import verify_password
 from lab.core.links import external_url
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
-from lab.core.mail import MailError, send_mail
+from lab.core.mail import send_mail
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.extensions import db
 from lab.pact import ledger
@@ -67,7 +66,6 @@ def sign_pact(person, version: PactVersion, declaration: Declaration,
             raise Conflict(_("%(region)s aderisce già a questa versione del Patto.",
                              region=region.name_it))
         entry = _append("adhesion", person, mandate, version, declaration, signed_at, demo)
-    _notify(entry)
     return entry
 
 
@@ -81,7 +79,6 @@ def withdraw(person, declaration: Declaration, signed_at: datetime | None = None
         if last is None or last.kind != "adhesion":
             raise Conflict(_("%(region)s non aderisce al Patto.", region=mandate.region.name_it))
         entry = _append("withdrawal", person, mandate, last.version, declaration, signed_at, demo)
-    _notify(entry)
     return entry
 
 
@@ -98,6 +95,7 @@ def _append(kind, person, mandate, version, declaration, signed_at, demo) -> Led
         })
         record(f"pact.{kind}", actor=person, region_id=mandate.region_id, seq=entry.seq,
                version=version.number, entry_hash=entry.entry_hash)
+        _notify(entry)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -113,7 +111,7 @@ def last_entry(region: Region, up_to_seq: int | None = None) -> LedgerEntry | No
 
 
 def _notify(entry: LedgerEntry) -> None:
-    """Email the region's admins and the platform admins; a failed email loses no entry."""
+    """Queue an email to the region's admins and the platform admins, sent once the entry commits."""
     recipients = db.session.scalars(select(User.email).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
         RoleAssignment.ended_at.is_(None),
         or_(RoleAssignment.role == Role.PLATFORM_ADMIN.value,
@@ -130,10 +128,7 @@ def _notify(entry: LedgerEntry) -> None:
                  hash=entry.entry_hash,
                  link=external_url("pact.entry", seq=entry.seq))
     for email in recipients:
-        try:
-            send_mail(email, subject, body)
-        except MailError:
-            current_app.logger.warning("Pact notification to %s not sent", email)
+        send_mail(email, subject, body)
 
 
 # --- the register as it stands, today or on a past day --------------------------------------

@@ -1,7 +1,7 @@
 """Coordinators keeping a room civil: muting a member for a time, and lifting it."""
 from datetime import timedelta
 
-from flask_babel import format_datetime, gettext as _
+from flask_babel import force_locale, format_datetime, gettext as _
 from sqlalchemy import func, select
 
 from lab.accounts.audit import record
@@ -45,9 +45,10 @@ def mute_member(actor: User, room: Room, person: User, minutes: int) -> Mute:
     record("room.member_muted", actor=actor, subject=person, region_id=person.region_id,
            room=room.id, minutes=minutes)
     db.session.commit()
-    events.member_muted(room.id, person.id, iso(mute.until), _(
-        "Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-        time=format_datetime(mute.until, "short")))
+    with force_locale(person.locale or "it"):  # the muted person reads it, not the coordinator
+        notice = _("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
+                   time=format_datetime(mute.until, "short"))
+    events.member_muted(room.id, person.id, iso(mute.until), notice)
     return mute
 
 
@@ -64,4 +65,6 @@ def lift_mute(actor: User, room: Room, mute_id: int) -> None:
     record("room.mute_lifted", actor=actor, subject=mute.user, region_id=mute.user.region_id,
            room=room.id)
     db.session.commit()
-    events.member_muted(room.id, mute.user_id, None, _("Puoi di nuovo scrivere in questa stanza."))
+    with force_locale(mute.user.locale or "it"):
+        notice = _("Puoi di nuovo scrivere in questa stanza.")
+    events.member_muted(room.id, mute.user_id, None, notice)

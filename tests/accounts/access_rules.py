@@ -1,9 +1,15 @@
 """Expected status per role for the core and accounts routes (see tests/test_access_matrix.py).
 
 URL templates may use {delegate}, {assignment}, {mandate}, {invitation} and {token}: objects
-in Piemonte made by the matrix's ``world`` fixture.
+in Piemonte made by the matrix's ``world`` fixture; ``make_targets`` adds {job_failure}.
 """
-from tests.access import admins, everyone, signed_in
+import pickle
+from email.message import EmailMessage
+
+from lab.core.mail import deliver_mail
+from lab.core.models import JobFailure
+from lab.extensions import db
+from tests.access import admins, everyone, platform_admin, signed_in
 
 # endpoint -> (method, url template, expected status per role)
 RULES = {
@@ -33,4 +39,20 @@ RULES = {
     "accounts.resend_invitation": ("POST", "/admin/invitations/{invitation}/resend", admins(302)),
     "accounts.revoke_invitation": ("POST", "/admin/invitations/{invitation}/revoke", admins(302)),
     "accounts.log": ("GET", "/admin/audit", admins(200, other_region=200)),
+    "accounts.failed_jobs_page": ("GET", "/admin/jobs", platform_admin(200)),
+    "accounts.retry_job": ("POST", "/admin/jobs/{job_failure}/retry", platform_admin(302)),
+    "accounts.dismiss_job": ("POST", "/admin/jobs/{job_failure}/dismiss", platform_admin(302)),
 }
+
+
+def make_targets(people):
+    """A mail that failed every attempt."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "lab@example.org", "lost@example.org", "Hi"
+    message.set_content("Ciao")
+    failure = JobFailure(job=f"{deliver_mail.__module__}.{deliver_mail.__qualname__}",
+                         summary="lost@example.org: Hi", error="ConnectionRefusedError(111)",
+                         arguments=pickle.dumps((message.as_bytes(),)))
+    db.session.add(failure)
+    db.session.commit()
+    return {"job_failure": failure.id}

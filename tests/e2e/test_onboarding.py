@@ -30,7 +30,7 @@ def _invite(page, email: str) -> None:
     page.get_by_role("combobox", name="Ruolo").select_option(label="Delegato regionale")
     page.get_by_role("combobox", name="Regione").select_option(label="Piemonte")
     page.get_by_role("button", name="Invia l'invito").click()
-    expect(page.locator(".flash-messages")).to_contain_text(f"Invito inviato a {email}.")
+    expect(page.locator(".flash-messages")).to_contain_text(f"Invito creato: l'email a {email} è in partenza.")
     expect(page.get_by_role("table")).to_contain_text(email)
     shot(page, "invitations-sent")
 
