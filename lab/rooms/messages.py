@@ -16,6 +16,7 @@ from lab.accounts.models import Role, RoleAssignment, User
 from lab.accounts.auth import SignIn
 from lab.core.errors import DomainError, NotFound, NotPermitted, SignedOut
 from lab.core.markup import render_markdown
+from lab.core.text import check_text
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 from lab.groups.queries import participant_ids, participation
@@ -29,7 +30,6 @@ from lab.rooms.services import can_moderate, can_read
 
 EDIT_WINDOW = timedelta(minutes=15)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RateLimited(DomainError):
@@ -52,8 +52,9 @@ def clean_body(body) -> str:
     """Return a message text fit to store, or refuse it."""
     if not isinstance(body, str):
         raise DomainError(_("Il messaggio deve essere un testo."))
-    # Control characters have no place in a message, and PostgreSQL refuses NUL outright.
-    body = CONTROL_CHARACTERS.sub("", body).strip()
+    # The edges refuse such text already; checked here too because one message that cannot be
+    # encoded would fail the whole batch it is written with.
+    body = check_text(body).strip()
     if not body:
         raise DomainError(_("Il messaggio è vuoto."))
     if len(body) > BODY_MAX:
