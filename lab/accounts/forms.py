@@ -46,26 +46,28 @@ class AcceptInvitationForm(NewPasswordForm):
                             render_kw={"autocomplete": "name"})
 
 
-def role_choices(include_admin: bool = False) -> list[SelectChoice]:
-    choices = [
-        SelectChoice(Role.DELEGATE.value, _l("Delegato regionale")),
-        SelectChoice(Role.REGION_ADMIN.value, _l("Amministratore regionale")),
-        SelectChoice(Role.ORGANISER.value, _l("Organizzatore di forum")),
-    ]
-    if include_admin:
-        choices.append(SelectChoice(Role.PLATFORM_ADMIN.value, _l("Amministratore della piattaforma")))
-    return choices
+ROLE_LABELS = {
+    Role.DELEGATE: _l("Delegato regionale"),
+    Role.REGION_ADMIN: _l("Amministratore regionale"),
+    Role.ORGANISER: _l("Organizzatore di forum"),
+    Role.PLATFORM_ADMIN: _l("Amministratore della piattaforma"),
+}
+
+
+def role_choices(roles) -> list[SelectChoice]:
+    """The roles as choices, in the order of ``ROLE_LABELS``: pass only those the actor may give."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items() if role in roles]
 
 
 class InvitationForm(Form):
     email = EmailField(_l("Email della persona da invitare"),
                        validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Ruolo"), choices=role_choices())
+    role = SelectField(_l("Ruolo"))
     region = SelectField(_l("Regione"), validators=[Optional()])
 
 
 class GrantRoleForm(Form):
-    role = SelectField(_l("Ruolo"), choices=role_choices(include_admin=True))
+    role = SelectField(_l("Ruolo"))
     region = SelectField(_l("Regione"), validators=[Optional()])
 
 
