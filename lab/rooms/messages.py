@@ -15,7 +15,7 @@ from lab.accounts.audit import record
 from lab.accounts.models import Role, RoleAssignment, User
 from lab.accounts.auth import SignIn
 from lab.core.errors import DomainError, NotFound, NotPermitted, SignedOut
-from lab.core.markup import render_markdown
+from lab.core.markup import RENDERER_VERSION, render_markdown
 from lab.core.text import check_text
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -227,7 +227,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
         accepted[n] = _Accepted(
             {"room_id": room_id, "author_id": posting.author_id,
              "author_region_id": posting.author_region_id, "client_key": draft.client_key,
-             "body_source": draft.body, "body_html": draft.html, "created_at": utcnow()},
+             "body_source": draft.body, "body_html": draft.html,
+             "html_version": RENDERER_VERSION, "created_at": utcnow()},
             posting.author_name, _named_in(draft.body, people or [], posting.author_id))
     stored = _stored_payloads(room_id, [drafts[n] for n in accepted
                                         if rights[drafts[n].author.id].retried])
@@ -315,10 +316,10 @@ _NUMBER_AND_INSERT = text("""
     WITH numbered AS (
         UPDATE rooms SET last_seq = last_seq + :count WHERE id = :room_id RETURNING last_seq)
     INSERT INTO room_messages (room_id, seq, author_id, author_region_id, client_key,
-                               body_source, body_html, created_at)
+                               body_source, body_html, html_version, created_at)
     SELECT :room_id, numbered.last_seq - :count + batch.n, batch.author_id,
            batch.author_region_id, batch.client_key, batch.body_source, batch.body_html,
-           batch.created_at
+           :html_version, batch.created_at
     FROM numbered, unnest(CAST(:author_id AS integer[]), CAST(:author_region_id AS integer[]),
                           CAST(:client_key AS varchar[]), CAST(:body_source AS text[]),
                           CAST(:body_html AS text[]), CAST(:created_at AS timestamp[]))
@@ -332,7 +333,7 @@ def _number_and_insert_in_one_statement(room_id: int, messages: list[_Accepted])
     """Insert the messages with the room's next seqs (PostgreSQL); return their ids, in order."""
     arrays = {column: [message.row[column] for message in messages] for column in _ARRAYS}
     rows = db.session.execute(_NUMBER_AND_INSERT, {"room_id": room_id, "count": len(messages),
-                                                   **arrays})
+                                                   "html_version": RENDERER_VERSION, **arrays})
     ids_by_seq = {seq: message_id for message_id, seq in rows}
     seqs = sorted(ids_by_seq)  # the batch's seqs were given in the order of the arrays
     for message, seq in zip(messages, seqs):
@@ -404,6 +405,7 @@ def edit_message(actor: User, room: Room, seq, body) -> dict:
     db.session.add(MessageEdit(message_id=message.id, previous_source=message.body_source,
                                previous_html=message.body_html))
     message.body_source, message.body_html = body, render_markdown(body)
+    message.html_version = RENDERER_VERSION
     message.edited_at = utcnow()
     payload = message_json(message)
     db.session.commit()
@@ -429,6 +431,18 @@ def delete_message(actor: User, room: Room, seq) -> dict:
     db.session.commit()
     events.message_changed(payload)
     return payload
+
+
+def rerender_stale(batch: int = 500) -> int:
+    """Render again, a batch per transaction, the messages an older renderer made; count them."""
+    count = 0
+    while stale := db.session.scalars(select(Message).where(
+            Message.html_version != RENDERER_VERSION).order_by(Message.id).limit(batch)).all():
+        for message in stale:
+            message.rerender()
+        db.session.commit()
+        count += len(stale)
+    return count
 
 
 def edit_history(room: Room, seq) -> tuple[Message, list[MessageEdit]]:

@@ -1,10 +1,14 @@
-"""grants and text: mandates confirmed by a second person, nobody grants themselves
+"""grants and text: mandates confirmed by a second person, nobody grants themselves, the
+renderer version of stored message HTML
 
 A mandate is in force only once ``confirmed_at`` is set: a region admin's grant waits for a
 platform admin or another admin of the region. Mandates already recorded were in force, so
 they count as confirmed when they were granted. Nobody may grant a role or a mandate to
 themselves, nor confirm their own. A mandate ended before it starts (``ended_at`` set) never
 takes effect, so its end may precede its start.
+
+``room_messages.html_version`` is the ``RENDERER_VERSION`` of ``lab/core/markup.py`` that
+rendered ``body_html``; rows written before this revision hold version 1.
 
 Revision ID: 0006_grants_and_text
 Revises: 0003_groups_rooms
@@ -38,9 +42,14 @@ def upgrade():
     with op.batch_alter_table("role_assignments", schema=None) as batch_op:
         batch_op.create_check_constraint(
             "not_self_granted", "granted_by_id IS NULL OR granted_by_id <> user_id")
+    with op.batch_alter_table("room_messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("html_version", sa.Integer(), nullable=False,
+                                      server_default="1"))
 
 
 def downgrade():
+    with op.batch_alter_table("room_messages", schema=None) as batch_op:
+        batch_op.drop_column("html_version")
     with op.batch_alter_table("role_assignments", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_role_assignments_not_self_granted"), type_="check")
     # Ended before they started: still never in force under the older rule, and kept.
