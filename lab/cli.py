@@ -31,3 +31,11 @@ def seed_demo() -> None:
         raise click.ClickException("Demo data are never loaded under the production config.")
     for line in load_demo():
         click.echo(line)
+
+
+@lab_cli.command("rerender")
+def rerender() -> None:
+    """Render again the stored message HTML that an older renderer made."""
+    from lab.rooms.messages import rerender_stale
+
+    click.echo(f"{rerender_stale()} messages rendered again")

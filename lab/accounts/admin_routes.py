@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from lab.accounts import bp, invitations, services, uploads
-from lab.accounts.forms import ButtonForm, GrantRoleForm, InvitationForm, MandateForm
+from lab.accounts.forms import ButtonForm, GrantRoleForm, InvitationForm, MandateForm, role_choices
 from lab.accounts.models import Role, RoleAssignment
 from lab.core.errors import DomainError
 from lab.core.security import admin_required
@@ -19,6 +19,20 @@ def _region_choices(actor) -> list[SelectChoice]:
     return [SelectChoice("", _("— nessuna —"))] + choices if actor.is_platform_admin else choices
 
 
+def _role_form(actor, person) -> GrantRoleForm:
+    """The role form offering only the roles the actor may give this person, in their regions."""
+    form = GrantRoleForm()
+    form.role.choices = role_choices(services.grantable_roles(actor, person))
+    form.region.choices = _region_choices(actor)
+    return form
+
+
+def _person_page(person, mandate_form=None, status=200):
+    return render_template("accounts/admin/person.html", person=person,
+                           role_form=_role_form(current_user, person),
+                           mandate_form=mandate_form or MandateForm(), button=ButtonForm()), status
+
+
 def _region_from(form) -> object:
     return services.region_by_id(int(form.region.data)) if form.region.data else None
 
@@ -27,22 +41,31 @@ def _region_from(form) -> object:
 @admin_required
 def people():
     """List the people the admin manages."""
-    return render_template("accounts/admin/people.html", people=services.people_visible_to(current_user))
+    return render_template("accounts/admin/people.html",
+                           people=services.people_visible_to(current_user),
+                           awaiting=services.mandates_awaiting(current_user), button=ButtonForm())
 
 
 @bp.get("/admin/people/<int:user_id>")
 @admin_required
 def person(user_id: int):
     """Show a person's roles and mandates, with forms to change them."""
-    person = services.person_for(current_user, user_id)
-    role_form = GrantRoleForm()
-    role_form.region.choices = _region_choices(current_user)
-    return render_template("accounts/admin/person.html", person=person, role_form=role_form,
-                           mandate_form=MandateForm(), button=ButtonForm())
+    return _person_page(services.person_for(current_user, user_id))
 
 
 def _back_to(person_id: int):
     return redirect(url_for("accounts.person", user_id=person_id))
+
+
+def _on_button(change, success: str) -> None:
+    """Make a one-button change and flash how it went (the refusal's own words if refused)."""
+    if ButtonForm().validate_on_submit():
+        try:
+            change()
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(success, "success")
 
 
 @bp.post("/admin/people/<int:user_id>/roles")
@@ -50,9 +73,10 @@ def _back_to(person_id: int):
 def grant_role(user_id: int):
     """Give a person a role."""
     person = services.person_for(current_user, user_id)
-    form = GrantRoleForm()
-    form.region.choices = _region_choices(current_user)
-    if form.validate_on_submit():
+    form = _role_form(current_user, person)
+    if not form.role.choices:
+        flash(_("Non puoi assegnare ruoli a questa persona."), "danger")
+    elif form.validate_on_submit():
         try:
             services.grant_role(current_user, person, Role(form.role.data), _region_from(form))
             flash(_("Ruolo assegnato."), "success")
@@ -69,12 +93,7 @@ def end_role(assignment_id: int):
     """End one of a person's roles."""
     assignment = db.get_or_404(RoleAssignment, assignment_id)
     services.person_for(current_user, assignment.user_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            services.end_role(current_user, assignment)
-            flash(_("Ruolo terminato."), "success")
-        except DomainError as error:
-            flash(error.message, "danger")
+    _on_button(lambda: services.end_role(current_user, assignment), _("Ruolo terminato."))
     return _back_to(assignment.user_id)
 
 
@@ -86,18 +105,17 @@ def grant_mandate(user_id: int):
     form = MandateForm()
     if form.validate_on_submit():
         try:
-            pdf = uploads.read_pdf(form.act_pdf.data)
-            services.grant_mandate(current_user, person, services.MandateRequest(
+            mandate = services.grant_mandate(current_user, person, services.MandateRequest(
                 act=form.act.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                act_pdf=uploads.store_pdf(pdf) if pdf else None))
-            flash(_("Poteri di firma conferiti."), "success")
-            return _back_to(user_id)
+                pdf=uploads.read_pdf(form.act_pdf.data)))
         except DomainError as error:
             form.act.errors.append(error.message)
-    role_form = GrantRoleForm()
-    role_form.region.choices = _region_choices(current_user)
-    return render_template("accounts/admin/person.html", person=person, role_form=role_form,
-                           mandate_form=form, button=ButtonForm()), 400
+        else:
+            flash(_("Poteri di firma conferiti.") if mandate.confirmed_at else
+                  _("Poteri di firma registrati: saranno in vigore quando un altro amministratore "
+                    "li avrà confermati."), "success")
+            return _back_to(user_id)
+    return _person_page(person, form, 400)
 
 
 @bp.post("/admin/mandates/<int:mandate_id>/end")
@@ -105,12 +123,17 @@ def grant_mandate(user_id: int):
 def end_mandate(mandate_id: int):
     """End a signatory mandate today."""
     mandate = services.mandate_for(current_user, mandate_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            services.end_mandate(current_user, mandate)
-            flash(_("Poteri di firma terminati."), "success")
-        except DomainError as error:
-            flash(error.message, "danger")
+    _on_button(lambda: services.end_mandate(current_user, mandate), _("Poteri di firma terminati."))
+    return _back_to(mandate.user_id)
+
+
+@bp.post("/admin/mandates/<int:mandate_id>/confirm")
+@admin_required
+def confirm_mandate(mandate_id: int):
+    """Confirm, as the second person, a mandate another admin conferred."""
+    mandate = services.mandate_for(current_user, mandate_id)
+    _on_button(lambda: services.confirm_mandate(current_user, mandate),
+               _("Poteri di firma confermati: sono in vigore."))
     return _back_to(mandate.user_id)
 
 
@@ -131,9 +154,8 @@ def mandate_pdf(mandate_id: int):
 def invitations_page():
     """List invitations and send a new one."""
     form = InvitationForm()
+    form.role.choices = role_choices(invitations.invitable_roles(current_user))
     form.region.choices = _region_choices(current_user)
-    if not current_user.is_platform_admin:
-        form.role.choices = [SelectChoice(Role.DELEGATE.value, _("Delegato regionale"))]
     status = 200
     if request.method == "POST":
         status = 400

@@ -1,12 +1,12 @@
 """Forms of the accounts domain; labels in Italian, translated by Flask-Babel."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lab.accounts.models import Role
+from lab.core.forms import Form
 
 
 EMAIL = {"autocomplete": "email"}
@@ -14,7 +14,7 @@ NEW_PASSWORD = {"autocomplete": "new-password"}
 CURRENT_PASSWORD = {"autocomplete": "current-password"}
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                        render_kw=EMAIL)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
@@ -22,12 +22,12 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Ricordami su questo dispositivo"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                        render_kw=EMAIL)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("Nuova password"), validators=[DataRequired(), Length(max=256)],
                              description=_l("Almeno 12 caratteri; evita parole e sequenze comuni."),
                              render_kw=NEW_PASSWORD)
@@ -46,30 +46,32 @@ class AcceptInvitationForm(NewPasswordForm):
                             render_kw={"autocomplete": "name"})
 
 
-def role_choices(include_admin: bool = False) -> list[SelectChoice]:
-    choices = [
-        SelectChoice(Role.DELEGATE.value, _l("Delegato regionale")),
-        SelectChoice(Role.REGION_ADMIN.value, _l("Amministratore regionale")),
-        SelectChoice(Role.ORGANISER.value, _l("Organizzatore di forum")),
-    ]
-    if include_admin:
-        choices.append(SelectChoice(Role.PLATFORM_ADMIN.value, _l("Amministratore della piattaforma")))
-    return choices
+ROLE_LABELS = {
+    Role.DELEGATE: _l("Delegato regionale"),
+    Role.REGION_ADMIN: _l("Amministratore regionale"),
+    Role.ORGANISER: _l("Organizzatore di forum"),
+    Role.PLATFORM_ADMIN: _l("Amministratore della piattaforma"),
+}
 
 
-class InvitationForm(FlaskForm):
+def role_choices(roles) -> list[SelectChoice]:
+    """The roles as choices, in the order of ``ROLE_LABELS``: pass only those the actor may give."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items() if role in roles]
+
+
+class InvitationForm(Form):
     email = EmailField(_l("Email della persona da invitare"),
                        validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Ruolo"), choices=role_choices())
+    role = SelectField(_l("Ruolo"))
     region = SelectField(_l("Regione"), validators=[Optional()])
 
 
-class GrantRoleForm(FlaskForm):
-    role = SelectField(_l("Ruolo"), choices=role_choices(include_admin=True))
+class GrantRoleForm(Form):
+    role = SelectField(_l("Ruolo"))
     region = SelectField(_l("Regione"), validators=[Optional()])
 
 
-class MandateForm(FlaskForm):
+class MandateForm(Form):
     act = StringField(_l("Atto di conferimento"), validators=[DataRequired(), Length(max=300)],
                       description=_l("Per esempio: DGR n. 12-3456 del 10/01/2019"))
     act_pdf = FileField(_l("Copia dell'atto (PDF, facoltativa)"),
@@ -78,5 +80,5 @@ class MandateForm(FlaskForm):
     ends_on = DateField(_l("Valido fino al (facoltativo)"), validators=[Optional()])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form with no fields: a button that still carries the CSRF token."""

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from lab.accounts.models import Invitation, Region, Role, RoleAssignment, User
 from lab.accounts.passwords import check_password_strength, hash_password
 from lab.accounts.services import (
-    can_manage_region, check_can_grant, check_role_region, normalise_email, user_by_email,
+    can_manage_region, check_can_grant, check_role_region, grantable_roles, normalise_email,
+    user_by_email,
 )
 from lab.accounts.audit import record
 from lab.core.errors import DomainError, NotFound, NotPermitted
@@ -41,14 +42,19 @@ def invitation_for(actor: User, invitation_id: int) -> Invitation:
     return invitation
 
 
+def invitable_roles(actor: User) -> list[Role]:
+    """Return the roles the actor may invite someone to: any they may grant but platform admin."""
+    return [role for role in grantable_roles(actor) if role != Role.PLATFORM_ADMIN]
+
+
 def invite(actor: User, email: str, role: Role, region: Region | None) -> Invitation:
     """Create an invitation and queue its email."""
     email = normalise_email(email)
     region_id = region.id if region else None
-    check_role_region(role, region_id)
     check_can_grant(actor, role, region_id)
-    if role == Role.PLATFORM_ADMIN:
+    if role not in invitable_roles(actor):
         raise NotPermitted(_("Gli amministratori della piattaforma si creano da riga di comando."))
+    check_role_region(role, region_id)
     if user_by_email(email):
         raise DomainError(_("Esiste già un account con questo indirizzo: assegna il ruolo "
                             "dalla sua scheda."))

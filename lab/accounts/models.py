@@ -131,6 +131,8 @@ class RoleAssignment(db.Model):
             f"(role IN ({_REGIONAL_VALUES})) = (region_id IS NOT NULL)", name="regional_role_region"
         ),
         CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
+        CheckConstraint("granted_by_id IS NULL OR granted_by_id <> user_id",
+                        name="not_self_granted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,11 +165,23 @@ class RoleAssignment(db.Model):
 
 
 class Mandate(db.Model):
-    """Signatory authority for a region, conferred by a named act, from one day to another."""
+    """Signatory authority for a region, conferred by a named act, from one day to another.
+
+    It is in force only once a second person confirmed it (``confirmed_at``): a region admin's
+    grant waits for a platform admin or another admin of the region; a platform admin's grant,
+    or one made by a set-up command, is confirmed when it is made.
+    """
 
     __tablename__ = "mandates"
     __table_args__ = (
-        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        # The act's own end follows its start; ending it early (``ended_at``) may come before
+        # the start, and then the mandate never takes effect.
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on OR ended_at IS NOT NULL",
+                        name="ends_after_start"),
+        CheckConstraint("granted_by_id IS NULL OR granted_by_id <> user_id",
+                        name="not_self_granted"),
+        CheckConstraint("confirmed_by_id IS NULL OR (confirmed_by_id <> user_id "
+                        "AND confirmed_at IS NOT NULL)", name="not_self_confirmed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +193,8 @@ class Mandate(db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # When someone ended the mandate: from that day on it is no longer in force, even though
     # ``ends_on`` (the last day of the act's validity) may be that same day.
@@ -186,11 +202,32 @@ class Mandate(db.Model):
 
     user: Mapped[User] = relationship(back_populates="mandates", foreign_keys=[user_id])
     region: Mapped[Region] = relationship()
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        """Granted, not yet confirmed by a second person, and not withdrawn meanwhile."""
+        return self.confirmed_at is None and self.ended_at is None
 
     def in_force_on(self, day: date) -> bool:
+        if self.confirmed_at is None:
+            return False
         if self.ended_at is not None and to_rome_date(self.ended_at) <= day:
             return False
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    def open_on(self, day: date | None = None) -> bool:
+        """Nobody ended it, and its act's validity reaches beyond ``day`` (today by default)."""
+        day = day or rome_today()
+        return self.ended_at is None and (self.ends_on is None or self.ends_on > day)
+
+    def confirmable_by(self, person: User) -> bool:
+        """The second person: a platform admin or an admin of the region, not the grantor."""
+        admin_here = (person.is_platform_admin
+                      or self.region_id in person.administered_region_ids())
+        return (self.is_pending and admin_here
+                and person.id not in (self.user_id, self.granted_by_id))
 
     def __repr__(self) -> str:
         return f"<Mandate user={self.user_id} region={self.region_id} {self.starts_on}>"

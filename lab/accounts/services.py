@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from lab.accounts import uploads
 from lab.accounts.models import REGIONAL_ROLES, Mandate, Region, Role, RoleAssignment, User
 from lab.accounts.audit import record
 from lab.core.errors import DomainError, NotFound, NotPermitted
@@ -53,13 +54,27 @@ def can_manage_region(actor: User, region_id: int | None) -> bool:
     )
 
 
-def check_can_grant(actor: User, role: Role, region_id: int | None) -> None:
-    """Platform admins grant any role; region admins grant only delegates of their region."""
+def grantable_roles(actor: User, person: User | None = None) -> list[Role]:
+    """Return the roles the actor may give (to ``person``): the one rule forms and checks share.
+
+    Platform admins give any role, region admins only the delegate role, nobody to themselves.
+    """
+    if person is not None and person.id == actor.id:
+        return []
     if actor.is_platform_admin:
-        return
-    if role == Role.DELEGATE and region_id in actor.administered_region_ids():
-        return
-    raise NotPermitted(_("Non puoi assegnare questo ruolo."))
+        return list(Role)
+    return [Role.DELEGATE] if actor.administered_region_ids() else []
+
+
+def check_can_grant(actor: User, role: Role, region_id: int | None,
+                    person: User | None = None) -> None:
+    """Refuse a role the actor may not give, in a region not theirs, or to themselves."""
+    if person is not None and person.id == actor.id:
+        raise NotPermitted(_("Nessuno può assegnare un ruolo a se stesso."))
+    if role not in grantable_roles(actor):
+        raise NotPermitted(_("Non puoi assegnare questo ruolo."))
+    if not can_manage_region(actor, region_id):
+        raise NotPermitted(_("Puoi assegnare ruoli solo nella regione che amministri."))
 
 
 def check_role_region(role: Role, region_id: int | None) -> None:
@@ -97,9 +112,9 @@ def grant_role(actor: User | None, person: User, role: Role, region: Region | No
                started_at=None) -> RoleAssignment:
     """Give a person a role (``actor`` None only for set-up commands)."""
     region_id = region.id if region else None
-    check_role_region(role, region_id)
     if actor is not None:
-        check_can_grant(actor, role, region_id)
+        check_can_grant(actor, role, region_id, person)
+    check_role_region(role, region_id)
     if person.has_role(role, region_id):
         raise DomainError(_("La persona ha già questo ruolo."))
     if region_id is not None:
@@ -132,15 +147,11 @@ def end_role(actor: User, assignment: RoleAssignment) -> None:
 
 
 def _end_mandates_with_role(actor: User, assignment: RoleAssignment) -> None:
-    """A mandate cannot outlive the delegate role it rests on."""
+    """A mandate cannot outlive the delegate role it rests on, nor start after it ended."""
     today = rome_today()
     for mandate in assignment.user.mandates:
-        if mandate.region_id == assignment.region_id and mandate.in_force_on(today):
-            mandate.ends_on = today
-            mandate.ended_by_id = actor.id
-            mandate.ended_at = utcnow()
-            record("mandate.ended", actor=actor, subject=assignment.user,
-                   region_id=mandate.region_id, act=mandate.act, reason="role ended")
+        if mandate.region_id == assignment.region_id and mandate.open_on(today):
+            _close_mandate(actor, mandate, today, reason="role ended")
 
 
 # --- signatory mandates --------------------------------------------------------------------
@@ -150,46 +161,103 @@ class MandateRequest:
     act: str
     starts_on: date
     ends_on: date | None = None
-    act_pdf: str | None = None
+    pdf: bytes | None = None  # the act's PDF, already checked by ``uploads.read_pdf``
 
 
 def grant_mandate(actor: User | None, delegate: User, request: MandateRequest) -> Mandate:
-    """Confer signatory authority on a current delegate of the actor's region."""
+    """Confer signatory authority on a current delegate; a region admin's grant awaits confirmation.
+
+    ``actor`` None only for set-up commands. The act's PDF is stored last, once everything else
+    is accepted, so a refused grant leaves no file behind.
+    """
     region_id = delegate.region_id
-    if actor is not None and not can_manage_region(actor, region_id):
-        raise NotPermitted(_("Non puoi conferire poteri di firma per questa regione."))
+    if actor is not None:
+        _check_can_grant_mandate(actor, delegate)
     if region_id is None or not delegate.has_role(Role.DELEGATE, region_id):
         raise DomainError(_("I poteri di firma si conferiscono solo a un delegato della regione."))
     if not request.act.strip():
         raise DomainError(_("Indica l'atto che conferisce i poteri di firma."))
     if request.ends_on and request.ends_on < request.starts_on:
         raise DomainError(_("La data di fine non può precedere quella di inizio."))
+    confirmed = actor is None or actor.is_platform_admin
     mandate = Mandate(user=delegate, region_id=region_id, act=request.act.strip(),
-                      act_pdf=request.act_pdf, starts_on=request.starts_on,
-                      ends_on=request.ends_on, granted_by_id=getattr(actor, "id", None))
+                      starts_on=request.starts_on, ends_on=request.ends_on,
+                      granted_by_id=getattr(actor, "id", None),
+                      confirmed_by_id=getattr(actor, "id", None) if confirmed else None,
+                      confirmed_at=utcnow() if confirmed else None)
     db.session.add(mandate)
     record("mandate.granted", actor=actor, subject=delegate, region_id=region_id,
-           act=mandate.act, starts_on=request.starts_on, ends_on=request.ends_on or "")
-    db.session.commit()
+           act=mandate.act, starts_on=request.starts_on, ends_on=request.ends_on or "",
+           confirmed=confirmed)
+    _audit_backdating(actor, mandate)
+    with uploads.stored_pdf(request.pdf) as name:
+        mandate.act_pdf = name
+        db.session.commit()
     return mandate
 
 
+def _check_can_grant_mandate(actor: User, delegate: User) -> None:
+    if delegate.id == actor.id:
+        raise NotPermitted(_("Nessuno può conferire poteri di firma a se stesso."))
+    if not can_manage_region(actor, delegate.region_id):
+        raise NotPermitted(_("Non puoi conferire poteri di firma per questa regione."))
+
+
+def _audit_backdating(actor: User | None, mandate: Mandate) -> None:
+    """A start before the grant is allowed (acts predate their entry here) but put on record."""
+    days = (rome_today() - mandate.starts_on).days
+    if days > 0:
+        record("mandate.backdated", actor=actor, subject=mandate.user, region_id=mandate.region_id,
+               act=mandate.act, starts_on=mandate.starts_on, days=days)
+
+
+def confirm_mandate(actor: User, mandate: Mandate) -> None:
+    """Confirm, as the second person, a mandate a region admin granted, putting it in force."""
+    if not mandate.is_pending:
+        raise DomainError(_("Questo mandato non è in attesa di conferma."))
+    if not mandate.confirmable_by(actor):
+        raise NotPermitted(_("Il mandato va confermato da un amministratore della piattaforma o "
+                             "da un altro amministratore della regione, non da chi lo ha "
+                             "conferito né da chi lo riceve."))
+    mandate.confirmed_by_id = actor.id
+    mandate.confirmed_at = utcnow()
+    record("mandate.confirmed", actor=actor, subject=mandate.user, region_id=mandate.region_id,
+           act=mandate.act, granted_by=mandate.granted_by_id)
+    db.session.commit()
+
+
+def mandates_awaiting(actor: User) -> list[Mandate]:
+    """Return the pending mandates the actor may confirm, oldest first."""
+    query = select(Mandate).where(Mandate.confirmed_at.is_(None), Mandate.ended_at.is_(None))
+    if not actor.is_platform_admin:
+        query = query.where(Mandate.region_id.in_(actor.administered_region_ids()))
+    pending = db.session.scalars(query.order_by(Mandate.granted_at))
+    return [mandate for mandate in pending if mandate.confirmable_by(actor)]
+
+
 def end_mandate(actor: User, mandate: Mandate, ends_on: date | None = None) -> None:
-    """End a mandate on a day (today by default); it stays in the history."""
+    """End a mandate on a day (today by default); it stays in the history.
+
+    A mandate ended before it starts never takes effect.
+    """
     if not can_manage_region(actor, mandate.region_id):
         raise NotPermitted(_("Non puoi modificare i poteri di firma di questa regione."))
     day = ends_on or rome_today()
-    if mandate.ends_on is not None and mandate.ends_on <= day:
+    if not mandate.open_on(day):
         raise DomainError(_("Questo mandato è già terminato."))
-    if day < mandate.starts_on:
-        raise DomainError(_("La data di fine non può precedere quella di inizio."))
+    _close_mandate(actor, mandate, day)
+    db.session.commit()
+
+
+def _close_mandate(actor: User, mandate: Mandate, day: date, **details) -> None:
     mandate.ends_on = day
     mandate.ended_by_id = actor.id
-    if day <= rome_today():
+    # Ended today, in the past or before it starts: out of force from now on. A later day is
+    # only a new end date, and the mandate stays in force until then.
+    if day <= rome_today() or day < mandate.starts_on:
         mandate.ended_at = utcnow()
     record("mandate.ended", actor=actor, subject=mandate.user, region_id=mandate.region_id,
-           act=mandate.act, ends_on=day)
-    db.session.commit()
+           act=mandate.act, ends_on=day, **details)
 
 
 def mandate_for(actor: User, mandate_id: int) -> Mandate:

@@ -7,6 +7,7 @@ from lab.accounts.models import Mandate, Region, Role, RoleAssignment, User
 from lab.accounts.passwords import check_password_strength, hash_password
 from lab.accounts.services import normalise_email, user_by_email
 from lab.accounts.audit import record
+from lab.core.timeutil import utcnow
 from lab.extensions import db
 
 
@@ -44,6 +45,8 @@ def ensure_person(email: str, full_name: str, password: str, roles: list[Role],
                                       started_at=since or datetime(2019, 1, 1)))
     if mandate:
         act, starts_on = mandate
-        db.session.add(Mandate(user=user, region=region, act=act, starts_on=starts_on))
+        # Set-up data, like a platform admin's grant, needs no second person's confirmation.
+        db.session.add(Mandate(user=user, region=region, act=act, starts_on=starts_on,
+                               confirmed_at=utcnow()))
     db.session.commit()
     return user

@@ -14,7 +14,15 @@ ALLOWED_TAGS = frozenset({
 })
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"], "td": ["align"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_EXTENSIONS = ["extra", "sane_lists"]
+MARKDOWN_OPTIONS = {"extensions": ["extra", "sane_lists"], "output_format": "html"}
+CLEANER_OPTIONS = {"strip": True, "strip_comments": True}
+LINK_REL = "nofollow noopener"
+LINKIFY_SKIP_TAGS = frozenset({"pre", "code"})
+# Stored HTML records the version that rendered it, and HTML of an older version is rendered
+# again when read (and by ``flask lab rerender``). Bump it with any change to what the output
+# can be: the lists and options above, or the markdown and bleach packages' versions;
+# tests/core/test_markup.py pins a fingerprint of all of it to this number.
+RENDERER_VERSION = 1
 
 
 class _Pool:
@@ -41,16 +49,16 @@ class _Pool:
 
 
 def _nofollow(attrs, new=False):
-    attrs[(None, "rel")] = "nofollow noopener"
+    attrs[(None, "rel")] = LINK_REL
     return attrs
 
 
-_converters = _Pool(lambda: md.Markdown(extensions=_EXTENSIONS, output_format="html"))
+_converters = _Pool(lambda: md.Markdown(**MARKDOWN_OPTIONS))
 # Sanitizing and turning bare addresses into links in one parse of the HTML.
 _cleaners = _Pool(lambda: Cleaner(
     tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS,
-    strip=True, strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"})]))
+    **CLEANER_OPTIONS,
+    filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags=LINKIFY_SKIP_TAGS)]))
 
 
 # Text in which neither Markdown nor the link finder has anything to do: one line starting with

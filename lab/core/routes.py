@@ -1,8 +1,9 @@
 """Home page, health check and the npm packages the pages use."""
-from flask import abort, current_app, jsonify, render_template, send_from_directory
+from flask import abort, current_app, jsonify, render_template, request, send_from_directory
 from sqlalchemy import text
 
 from lab.core import bp
+from lab.core.text import check_text, check_texts
 from lab.extensions import db
 
 # Only these npm paths are served: the built assets, never package sources or metadata.
@@ -12,6 +13,16 @@ VENDOR_PREFIXES = (
     "@svg-maps/italy/",
     "axe-core/axe.min.js",
 )
+
+
+@bp.before_app_request
+def refuse_invalid_text():
+    """Refuse a query string or JSON body holding text that cannot be stored (forms: Form)."""
+    for key, value in request.args.items(multi=True):
+        check_text(key)
+        check_text(value)
+    if request.is_json:
+        check_texts(request.get_json(silent=True))
 
 
 @bp.get("/")

@@ -1,11 +1,12 @@
 """Forms of the groups domain; labels in Italian, translated by Flask-Babel."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from lab.core.forms import Form
 
-class GroupForm(FlaskForm):
+
+class GroupForm(Form):
     name_it = StringField(_l("Nome in italiano"), validators=[DataRequired(), Length(max=160)])
     name_en = StringField(_l("Nome in inglese"), validators=[DataRequired(), Length(max=160)])
     description_it = TextAreaField(_l("Finalità in italiano"), validators=[Length(max=5000)],
@@ -14,9 +15,9 @@ class GroupForm(FlaskForm):
     is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))
 
 
-class CoordinatorForm(FlaskForm):
+class CoordinatorForm(Form):
     person = SelectField(_l("Delegato da nominare"), coerce=int, validators=[DataRequired()])
 
 
-class OpennessForm(FlaskForm):
+class OpennessForm(Form):
     is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))

@@ -1,17 +1,18 @@
 """Forms of the Pact: drafting a version, signing, withdrawing."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from lab.core.forms import Form
 
-class VersionForm(FlaskForm):
+
+class VersionForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Testo (Markdown)"), validators=[DataRequired(), Length(max=200_000)],
                          render_kw={"rows": 20})
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     title = StringField(_l("La tua carica"), validators=[DataRequired(), Length(max=200)],
                         description=_l("Per esempio: Assessore alle Politiche sociali"))
     place = StringField(_l("Luogo della firma"), validators=[DataRequired(), Length(max=120)])
@@ -21,7 +22,7 @@ class SignForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Motivazione del recesso"),
                            validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 4})
     place = StringField(_l("Luogo"), validators=[DataRequired(), Length(max=120)])

@@ -15,7 +15,8 @@ from lab.accounts.audit import record
 from lab.accounts.models import Role, RoleAssignment, User
 from lab.accounts.auth import SignIn
 from lab.core.errors import DomainError, NotFound, NotPermitted, SignedOut
-from lab.core.markup import render_markdown
+from lab.core.markup import RENDERER_VERSION, render_markdown
+from lab.core.text import check_text
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 from lab.groups.queries import participant_ids, participation
@@ -29,7 +30,6 @@ from lab.rooms.services import can_moderate, can_read
 
 EDIT_WINDOW = timedelta(minutes=15)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RateLimited(DomainError):
@@ -52,8 +52,9 @@ def clean_body(body) -> str:
     """Return a message text fit to store, or refuse it."""
     if not isinstance(body, str):
         raise DomainError(_("Il messaggio deve essere un testo."))
-    # Control characters have no place in a message, and PostgreSQL refuses NUL outright.
-    body = CONTROL_CHARACTERS.sub("", body).strip()
+    # The edges refuse such text already; checked here too because one message that cannot be
+    # encoded would fail the whole batch it is written with.
+    body = check_text(body).strip()
     if not body:
         raise DomainError(_("Il messaggio è vuoto."))
     if len(body) > BODY_MAX:
@@ -226,7 +227,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
         accepted[n] = _Accepted(
             {"room_id": room_id, "author_id": posting.author_id,
              "author_region_id": posting.author_region_id, "client_key": draft.client_key,
-             "body_source": draft.body, "body_html": draft.html, "created_at": utcnow()},
+             "body_source": draft.body, "body_html": draft.html,
+             "html_version": RENDERER_VERSION, "created_at": utcnow()},
             posting.author_name, _named_in(draft.body, people or [], posting.author_id))
     stored = _stored_payloads(room_id, [drafts[n] for n in accepted
                                         if rights[drafts[n].author.id].retried])
@@ -314,10 +316,10 @@ _NUMBER_AND_INSERT = text("""
     WITH numbered AS (
         UPDATE rooms SET last_seq = last_seq + :count WHERE id = :room_id RETURNING last_seq)
     INSERT INTO room_messages (room_id, seq, author_id, author_region_id, client_key,
-                               body_source, body_html, created_at)
+                               body_source, body_html, html_version, created_at)
     SELECT :room_id, numbered.last_seq - :count + batch.n, batch.author_id,
            batch.author_region_id, batch.client_key, batch.body_source, batch.body_html,
-           batch.created_at
+           :html_version, batch.created_at
     FROM numbered, unnest(CAST(:author_id AS integer[]), CAST(:author_region_id AS integer[]),
                           CAST(:client_key AS varchar[]), CAST(:body_source AS text[]),
                           CAST(:body_html AS text[]), CAST(:created_at AS timestamp[]))
@@ -331,7 +333,7 @@ def _number_and_insert_in_one_statement(room_id: int, messages: list[_Accepted])
     """Insert the messages with the room's next seqs (PostgreSQL); return their ids, in order."""
     arrays = {column: [message.row[column] for message in messages] for column in _ARRAYS}
     rows = db.session.execute(_NUMBER_AND_INSERT, {"room_id": room_id, "count": len(messages),
-                                                   **arrays})
+                                                   "html_version": RENDERER_VERSION, **arrays})
     ids_by_seq = {seq: message_id for message_id, seq in rows}
     seqs = sorted(ids_by_seq)  # the batch's seqs were given in the order of the arrays
     for message, seq in zip(messages, seqs):
@@ -403,6 +405,7 @@ def edit_message(actor: User, room: Room, seq, body) -> dict:
     db.session.add(MessageEdit(message_id=message.id, previous_source=message.body_source,
                                previous_html=message.body_html))
     message.body_source, message.body_html = body, render_markdown(body)
+    message.html_version = RENDERER_VERSION
     message.edited_at = utcnow()
     payload = message_json(message)
     db.session.commit()
@@ -428,6 +431,18 @@ def delete_message(actor: User, room: Room, seq) -> dict:
     db.session.commit()
     events.message_changed(payload)
     return payload
+
+
+def rerender_stale(batch: int = 500) -> int:
+    """Render again, a batch per transaction, the messages an older renderer made; count them."""
+    count = 0
+    while stale := db.session.scalars(select(Message).where(
+            Message.html_version != RENDERER_VERSION).order_by(Message.id).limit(batch)).all():
+        for message in stale:
+            message.rerender()
+        db.session.commit()
+        count += len(stale)
+    return count
 
 
 def edit_history(room: Room, seq) -> tuple[Message, list[MessageEdit]]:

@@ -7,10 +7,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import get_locale, gettext as _
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.accounts.models import Region, User
+from lab.core.markup import RENDERER_VERSION, render_markdown
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 from lab.groups.models import Group
@@ -78,6 +79,9 @@ class Message(db.Model):
     client_key: Mapped[str] = mapped_column(String(KEY_MAX))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The renderer (``markup.RENDERER_VERSION``) that made ``body_html``; 1 for rows older than
+    # the column, or written without it.
+    html_version: Mapped[int] = mapped_column(default=RENDERER_VERSION, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
@@ -86,6 +90,22 @@ class Message(db.Model):
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     author_region: Mapped[Region | None] = relationship()
+
+    def current_html(self) -> str:
+        """Return the stored HTML, or the text rendered afresh if an older renderer made it.
+
+        Stale rows cost a rendering on each read until ``flask lab rerender`` rewrites them.
+        """
+        if self.html_version == RENDERER_VERSION:
+            return self.body_html
+        return render_markdown(self.body_source)
+
+    def rerender(self) -> bool:
+        """Render the stored HTML again if an older renderer made it; say whether it changed."""
+        if self.html_version == RENDERER_VERSION:
+            return False
+        self.body_html, self.html_version = render_markdown(self.body_source), RENDERER_VERSION
+        return True
 
     def __repr__(self) -> str:
         return f"<Message room={self.room_id} seq={self.seq}>"

@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
+from lab.core.text import text_problem
 from lab.rooms.messages import RateLimited
 
 INT_MAX = 2**31 - 1
@@ -35,6 +36,8 @@ def _check(name: str, value, kind: type):
             raise BadPayload(_("Dati non validi: «%(name)s» deve essere un numero.", name=name))
     elif not isinstance(value, kind):
         raise BadPayload(_("Dati non validi: «%(name)s» deve essere un testo.", name=name))
+    elif kind is str and (problem := text_problem(value)):
+        raise BadPayload(problem)
     return value
 
 

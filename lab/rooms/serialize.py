@@ -32,7 +32,7 @@ def message_json(message: Message) -> dict:
             "region_it": region_it,
             "region_en": region_en,
         },
-        "html": "" if deleted else message.body_html,
+        "html": "" if deleted else message.current_html(),
         "source": "" if deleted else message.body_source,
         "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at),

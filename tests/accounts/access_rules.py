@@ -33,6 +33,7 @@ RULES = {
     "accounts.grant_role": ("POST", "/admin/people/{delegate}/roles", admins(302)),
     "accounts.end_role": ("POST", "/admin/roles/{assignment}/end", admins(302)),
     "accounts.grant_mandate": ("POST", "/admin/people/{delegate}/mandates", admins(400)),
+    "accounts.confirm_mandate": ("POST", "/admin/mandates/{mandate}/confirm", admins(302)),
     "accounts.end_mandate": ("POST", "/admin/mandates/{mandate}/end", admins(302)),
     "accounts.mandate_pdf": ("GET", "/mandates/{mandate}/act.pdf", admins(404)),
     "accounts.invitations_page": ("GET", "/admin/invitations", admins(200, other_region=200)),

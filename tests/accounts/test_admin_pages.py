@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from lab.accounts.models import Mandate
 from lab.extensions import db
+from tests.accounts.pdfs import plain_pdf
 from tests.conftest import sign_in
 from tests.factories import make_person
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def test_region_admin_confers_a_mandate_with_its_pdf(client, region_admin, delegate):

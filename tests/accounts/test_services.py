@@ -1,11 +1,12 @@
 """Roles and signatory mandates: granted, ended, never deleted, answerable for any past day."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from lab.accounts import services
 from lab.accounts.models import Mandate, Role, RoleAssignment
 from lab.core.errors import DomainError, NotPermitted
+from lab.core.timeutil import rome_today
 from lab.extensions import db
 from tests.factories import make_person
 
@@ -20,7 +21,8 @@ def test_who_represented_toscana_on_30_june_2019():
     make_person("secondo@toscana.it", "Seconda Toscana", "delegate", "toscana",
                 since=datetime(2019, 9, 1))
     db.session.add(Mandate(user=first, region=toscana(), act="DGR n. 7-2019",
-                           starts_on=date(2019, 1, 1), ends_on=date(2019, 12, 31)))
+                           starts_on=date(2019, 1, 1), ends_on=date(2019, 12, 31),
+                           confirmed_at=datetime(2019, 1, 2)))
     first.role_assignments[0].ended_at = datetime(2020, 3, 1)
     db.session.commit()
 
@@ -51,7 +53,7 @@ def test_region_admin_grants_mandates_only_in_their_region(region_admin, other_r
     with pytest.raises(NotPermitted):
         services.grant_mandate(other_region_admin, delegate, request)
     mandate = services.grant_mandate(region_admin, delegate, request)
-    assert mandate.region.slug == "piemonte" and delegate.has_signatory_authority
+    assert mandate.region.slug == "piemonte" and mandate.is_pending
 
 
 def test_mandate_needs_a_current_delegate(admin, organiser):
@@ -116,3 +118,39 @@ def test_role_changes_are_audited(admin, delegate):
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "role.ended")).one()
     assert entry.actor_id == admin.id and entry.subject_id == delegate.id
     assert entry.region.slug == "piemonte"
+
+
+def future_mandate(admin, delegate):
+    return services.grant_mandate(admin, delegate, services.MandateRequest(
+        "DGR n. 4-2099", rome_today() + timedelta(days=30)))
+
+
+def test_a_future_mandate_can_be_ended_and_never_takes_effect(admin, delegate):
+    mandate = future_mandate(admin, delegate)
+    services.end_mandate(admin, mandate)
+    stored = db.session.get(Mandate, mandate.id)
+    assert stored.ends_on == rome_today() < stored.starts_on and stored.ended_at is not None
+    assert not any(stored.in_force_on(stored.starts_on + timedelta(days=n)) for n in range(3))
+    with pytest.raises(DomainError, match="già terminato"):
+        services.end_mandate(admin, stored)
+
+
+def test_ending_the_delegate_role_ends_future_and_pending_mandates_the_same_day(
+        admin, region_admin, delegate):
+    future = future_mandate(admin, delegate)
+    pending = services.grant_mandate(region_admin, delegate, services.MandateRequest(
+        "DGR n. 5-2024", date(2024, 1, 1)))
+    services.end_role(admin, delegate.role_assignments[0])
+    for mandate in (future, pending):
+        stored = db.session.get(Mandate, mandate.id)
+        assert stored.ends_on == rome_today() and stored.ended_at is not None
+        assert not stored.is_pending
+    assert not future.in_force_on(future.starts_on)
+
+
+def test_a_scheduled_end_keeps_the_mandate_in_force_until_then(admin, signatory):
+    mandate = signatory.mandates[0]
+    services.end_mandate(admin, mandate, rome_today() + timedelta(days=10))
+    assert signatory.has_signatory_authority and mandate.ended_at is None
+    services.end_mandate(admin, mandate)  # and it can still be ended today
+    assert not signatory.has_signatory_authority

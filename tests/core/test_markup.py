@@ -53,3 +53,29 @@ def test_random_punctuation_agrees_when_the_short_way_takes_it(pieces):
     text = "a" + "".join(pieces)  # the short way needs a letter first; the rest is random
     if markup._PLAIN.fullmatch(text):
         assert markup.render_markdown(text) == markup._render_and_clean(text)
+
+
+# Every RENDERER_VERSION with the fingerprint of the configuration it names. Changing what the
+# renderer can output without bumping the version would leave stored HTML as it was: bump
+# RENDERER_VERSION and add its fingerprint here.
+FINGERPRINTS = {1: "a4aa178f79c388453345672adf042e4ffda3e80c8994116e31c8b30fd8252b16"}
+
+
+def renderer_fingerprint() -> str:
+    import hashlib
+    import json
+    from importlib.metadata import version
+
+    settings = {
+        "tags": sorted(markup.ALLOWED_TAGS), "attributes": markup.ALLOWED_ATTRIBUTES,
+        "protocols": sorted(markup.ALLOWED_PROTOCOLS), "markdown": markup.MARKDOWN_OPTIONS,
+        "cleaner": markup.CLEANER_OPTIONS, "rel": markup.LINK_REL,
+        "linkify_skip": sorted(markup.LINKIFY_SKIP_TAGS),
+        "packages": {name: version(name) for name in ("markdown", "bleach")},
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+def test_the_renderer_version_names_its_configuration():
+    assert FINGERPRINTS.get(markup.RENDERER_VERSION) == renderer_fingerprint(), (
+        "the renderer's configuration changed: bump RENDERER_VERSION and pin the new fingerprint")

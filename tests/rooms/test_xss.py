@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from lab.core.text import text_problem
 from lab.extensions import db
 from lab.rooms.models import Message
 from tests.rooms.xss_payloads import XSS_PAYLOADS
@@ -70,20 +71,24 @@ def test_xss_payloads_are_stored_harmless_and_sent_harmless(app, connect, room, 
     monkeypatch.setitem(app.config, "ROOMS_FLOOD_LIMIT", 1000)
     sender, reader = connect(delegate), connect(coordinator)
     reader.emit("join", {"room": room.id})
+    accepted = [payload for payload in XSS_PAYLOADS if text_problem(payload) is None]
     for payload in XSS_PAYLOADS:
         ack = sender.send(room, payload)
+        if payload not in accepted:  # a NUL inside a tag: refused where it enters
+            assert ack["code"] == "bad_payload", (payload, ack)
+            continue
         assert ack["ok"], (payload, ack)
         assert dangers(ack["message"]["html"]) == [], payload
     stored = db.session.scalars(select(Message).where(Message.room_id == room.id)
                                 .order_by(Message.seq)).all()
-    assert [m.body_source for m in stored] == [p.replace("\x00", "").strip() for p in XSS_PAYLOADS]
+    assert [m.body_source for m in stored] == [p.strip() for p in accepted]
     for message in stored:
         assert dangers(message.body_html) == [], message.body_source
         lowered = message.body_html.lower()
         assert "<script" not in lowered and "<svg" not in lowered and "<math" not in lowered
         assert "<style" not in lowered and " style=" not in lowered
     broadcast = reader.received("message_posted")
-    assert len(broadcast) == len(XSS_PAYLOADS)
+    assert len(broadcast) == len(accepted)
     assert all(dangers(m["html"]) == [] for m in broadcast)
 
 
