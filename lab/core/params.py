@@ -3,8 +3,8 @@
 Ids in paths go through ``IdConverter`` (registered as ``int`` for every rule), other path
 segments through ``TextConverter``; ids, dates and pages in query strings through ``id_arg``,
 ``date_arg`` and ``page_arg``. A value out of range is a 404 in a path and a 400 in a query
-string, never an overflow in the database; NUL, which PostgreSQL cannot store or compare in
-text, is refused everywhere in the URL.
+string, never an overflow in the database. Control characters in query strings are refused by
+``lab.core.text``, the one rule for text from outside.
 """
 from datetime import date
 
@@ -68,8 +68,3 @@ def date_arg(name: str) -> date | None:
 def init_app(app) -> None:
     # Before any blueprint adds its rules, so every <int:...> and <slug> is bounded.
     app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
-
-    @app.before_request
-    def refuse_nul_in_query():
-        if any("\x00" in key + "".join(values) for key, values in request.args.lists()):
-            abort(400)
