@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from lab.accounts.models import REGIONAL_ROLES, Mandate, Region, Role, RoleAssignment, User
 from lab.accounts.audit import record
+from lab.accounts.signals import access_changed
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.timeutil import rome_day_bounds, rome_today, utcnow
 from lab.extensions import db
@@ -129,6 +130,7 @@ def end_role(actor: User, assignment: RoleAssignment) -> None:
     record("role.ended", actor=actor, subject=assignment.user, region_id=assignment.region_id,
            role=assignment.role)
     db.session.commit()
+    access_changed.send(assignment.user)
 
 
 def _end_mandates_with_role(actor: User, assignment: RoleAssignment) -> None:
@@ -190,6 +192,7 @@ def end_mandate(actor: User, mandate: Mandate, ends_on: date | None = None) -> N
     record("mandate.ended", actor=actor, subject=mandate.user, region_id=mandate.region_id,
            act=mandate.act, ends_on=day)
     db.session.commit()
+    access_changed.send(mandate.user)
 
 
 def mandate_for(actor: User, mandate_id: int) -> Mandate:
