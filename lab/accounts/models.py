@@ -85,6 +85,12 @@ class User(UserMixin, db.Model):
             raise RuntimeError("sign in through lab.accounts.sessions.start_session")
         return self.session_token
 
+    def __eq__(self, other):
+        # UserMixin compares get_id(), now a session's token: the same person is the same user.
+        return self.id == other.id if isinstance(other, User) else NotImplemented
+
+    __hash__ = UserMixin.__hash__
+
     def active_roles(self) -> list["RoleAssignment"]:
         return [assignment for assignment in self.role_assignments if assignment.is_active]
 

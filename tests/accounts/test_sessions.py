@@ -144,6 +144,14 @@ def test_sign_out_everywhere_needs_the_confirmation(app, client, admin, delegate
     assert victim.get("/account").status_code == 200
 
 
+def test_a_person_is_the_same_user_whatever_session_loaded_them():
+    from lab.accounts.models import User
+
+    one, same, other = User(id=1), User(id=1), User(id=2)
+    one.session_token = "a browser's token"
+    assert one == same and one != other  # compared as people, not through get_id()
+
+
 def test_an_old_style_cookie_signs_nobody_in(app, delegate):
     """The cookies of before server-side sessions ("id:version") carry no session token."""
     thief = app.test_client()
