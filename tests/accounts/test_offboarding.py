@@ -27,6 +27,7 @@ def test_a_deactivated_person_cannot_sign_in_and_their_sessions_end(app, client,
     assert client.post(f"/admin/people/{signatory.id}/deactivate",
                        data={"confirm": "y"}).status_code == 302
     assert browser.get("/account").status_code == 302
+    assert "disattivato" in client.get("/admin/people").get_data(as_text=True)
     response = app.test_client().post("/sign-in", data={"email": signatory.email,
                                                          "password": PASSWORD})
     assert response.status_code == 401
