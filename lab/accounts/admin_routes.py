@@ -4,8 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from lab.accounts import bp, invitations, services, uploads
-from lab.accounts.forms import ButtonForm, GrantRoleForm, InvitationForm, MandateForm, role_choices
+from lab.accounts import bp, invitations, offboarding, services, sessions, uploads
+from lab.accounts.forms import (
+    ButtonForm, ConfirmForm, GrantRoleForm, InvitationForm, MandateForm, role_choices,
+)
 from lab.accounts.models import Role, RoleAssignment
 from lab.core.errors import DomainError
 from lab.core.security import admin_required
@@ -30,7 +32,8 @@ def _role_form(actor, person) -> GrantRoleForm:
 def _person_page(person, mandate_form=None, status=200):
     return render_template("accounts/admin/person.html", person=person,
                            role_form=_role_form(current_user, person),
-                           mandate_form=mandate_form or MandateForm(), button=ButtonForm()), status
+                           mandate_form=mandate_form or MandateForm(), button=ButtonForm(),
+                           confirm=ConfirmForm(), live_sessions=sessions.live_sessions(person)), status
 
 
 def _region_from(form) -> object:
@@ -147,6 +150,49 @@ def mandate_pdf(mandate_id: int):
                                message=_("Per questo mandato non è stato caricato un PDF.")), 404
     return send_from_directory(uploads.pdf_dir(), mandate.act_pdf, mimetype="application/pdf",
                                as_attachment=True, download_name=f"mandato-{mandate.id}.pdf")
+
+
+def _offboard(user_id: int, change, done: str):
+    """Apply an offboarding service to a person once the admin ticked the confirmation."""
+    person = services.person_for(current_user, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            change(current_user, person)
+            flash(done, "success")
+        except DomainError as error:
+            flash(error.message, "danger")
+    else:
+        flash(_("Spunta la conferma per procedere."), "danger")
+    return _back_to(user_id)
+
+
+@bp.post("/admin/people/<int:user_id>/sign-out")
+@admin_required
+def sign_out_everywhere(user_id: int):
+    """End every session of a person, on every browser and socket."""
+    return _offboard(user_id, sessions.sign_out_everywhere,
+                     _("Tutte le sessioni sono state chiuse."))
+
+
+@bp.post("/admin/people/<int:user_id>/deactivate")
+@admin_required
+def deactivate(user_id: int):
+    """Deactivate a person: sign-in refused, sessions closed, roles and mandates ended."""
+    return _offboard(user_id, offboarding.deactivate, _("Persona disattivata."))
+
+
+@bp.post("/admin/people/<int:user_id>/reactivate")
+@admin_required
+def reactivate(user_id: int):
+    """Let a deactivated person sign in again."""
+    return _offboard(user_id, offboarding.reactivate, _("Persona riattivata."))
+
+
+@bp.post("/admin/people/<int:user_id>/erase")
+@admin_required
+def erase(user_id: int):
+    """Replace a deactivated person's personal data with a pseudonym."""
+    return _offboard(user_id, offboarding.erase, _("Dati personali cancellati."))
 
 
 @bp.route("/admin/invitations", methods=["GET", "POST"])

@@ -4,12 +4,13 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload
 
+from lab.accounts import sessions
 from lab.accounts.models import User
 from lab.accounts.passwords import check_password_strength, hash_password, verify_password
 from lab.accounts.services import user_by_email
 from lab.accounts.audit import record
+from lab.accounts.signals import access_changed
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.core.mail import send_mail
@@ -22,32 +23,16 @@ class SignInFailed(DomainError):
 
 
 class SignIn(NamedTuple):
-    """Who a session says is signed in, with the session version they signed in under."""
+    """Who a socket connection was opened by, and through which sign-in session."""
 
     id: int
-    session_version: int
-
-    @classmethod
-    def parse(cls, session_id: str) -> "SignIn | None":
-        """Read ``User.get_id()``'s "id:version"; None if it is not that."""
-        try:
-            user_id, version = session_id.split(":", 1)
-            return cls(int(user_id), int(version))
-        except (AttributeError, ValueError):
-            return None
+    session_id: int | None
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Load the session's person, refusing sessions from before a password change."""
-    sign_in = SignIn.parse(session_id)
-    if sign_in is None:
-        return None
-    # The roles come in the same query: nearly every request asks about them.
-    user = db.session.get(User, sign_in.id, options=[joinedload(User.role_assignments)])
-    if user is None or not user.active or user.session_version != sign_in.session_version:
-        return None
-    return user
+def load_user(token: str) -> User | None:
+    """Load the person of a live session; ended, unknown or deactivated sessions load nobody."""
+    return sessions.person_for_token(token)
 
 
 def authenticate(email: str, password: str, address: str | None) -> User:
@@ -65,24 +50,26 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     return user
 
 
-def record_sign_out(user: User) -> None:
-    record("sign_out", actor=user, subject=user, region_id=user.region_id)
-    db.session.commit()
+def sign_out(user: User) -> None:
+    """End the session the person is using."""
+    sessions.end_session(user, sessions.own_session(user, user.session_id), action="sign_out")
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; other sessions are signed out."""
     if not verify_password(user.password_hash, current):
         raise DomainError(_("La password attuale non è corretta."))
-    _set_password(user, new)
+    ended = _set_password(user, new, keep_session=user.session_id)
     record("password.changed", actor=user, subject=user, region_id=user.region_id)
     db.session.commit()
+    access_changed.send(user, ended_sessions=ended)
 
 
-def _set_password(user: User, new: str) -> None:
+def _set_password(user: User, new: str, keep_session: int | None = None) -> list[int]:
+    """Store a new password and end the person's other sessions; return the ended ones."""
     check_password_strength(new, user.email, user.full_name)
     user.password_hash = hash_password(new)
-    user.session_version += 1
+    return sessions.revoke_sessions(user, keep=keep_session)
 
 
 # --- password reset ---------------------------------------------------------------------------
@@ -127,8 +114,10 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new: str, address: str | None) -> User:
+    """Set the password chosen from a reset link; every session of the person ends."""
     user = user_for_reset_token(token)
-    _set_password(user, new)
+    ended = _set_password(user, new)
     record("password.reset", actor=user, subject=user, region_id=user.region_id, address=address)
     db.session.commit()
+    access_changed.send(user, ended_sessions=ended)
     return user

@@ -57,10 +57,10 @@ class User(UserMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change so old sessions and remember-me cookies stop working.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # Set when the person's data was replaced by a pseudonym (lab.accounts.offboarding.erase).
+    erased_at: Mapped[datetime | None]
 
     region: Mapped[Region | None] = relationship()
     role_assignments: Mapped[list["RoleAssignment"]] = relationship(
@@ -71,12 +71,25 @@ class User(UserMixin, db.Model):
         back_populates="user", foreign_keys="Mandate.user_id", order_by="Mandate.starts_on"
     )
 
+    # The sign-in session this object was loaded through (lab.accounts.sessions): its secret
+    # token goes into the session and remember-me cookies, its id marks the person's sockets.
+    session_token = None  # str
+    session_id = None  # int
+
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        if self.session_token is None:
+            raise RuntimeError("sign in through lab.accounts.sessions.start_session")
+        return self.session_token
+
+    def __eq__(self, other):
+        # UserMixin compares get_id(), now a session's token: the same person is the same user.
+        return self.id == other.id if isinstance(other, User) else NotImplemented
+
+    __hash__ = UserMixin.__hash__
 
     def active_roles(self) -> list["RoleAssignment"]:
         return [assignment for assignment in self.role_assignments if assignment.is_active]
@@ -119,6 +132,27 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one browser, live until sign-out, a password change or an admin ends it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Only a hash of the cookie's token is stored, so a database leak opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(45))
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
 
 
 class RoleAssignment(db.Model):

@@ -1,12 +1,13 @@
 """Sign in and out, passwords, invitations from the invitee's side, the account page, language."""
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lab.accounts import auth, bp, invitations, services
+from lab.accounts import auth, bp, invitations, offboarding, services, sessions
 from lab.accounts.forms import (
-    AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, SignInForm,
+    AcceptInvitationForm, ButtonForm, ChangePasswordForm, ForgotPasswordForm, NewPasswordForm,
+    SignInForm,
 )
 from lab.core.errors import DomainError
 from lab.core.i18n import LANG_COOKIE
@@ -37,16 +38,22 @@ def sign_in():
             g.sign_in_failed = True
             form.password.errors.append(error.message)
             return render_template("accounts/sign_in.html", form=form), 401
-        login_user(user, remember=form.remember.data)
+        _begin_session(user, form.remember.data)
         return redirect(safe_next(request.args.get("next")) or url_for("accounts.account"))
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _begin_session(user, remember: bool) -> None:
+    """Open a server-side session for a person who proved who they are, and sign the browser in."""
+    sessions.start_session(user, request.user_agent.string, get_remote_address())
+    login_user(user, remember=remember)
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
     """Sign out of this browser."""
-    auth.record_sign_out(current_user)
+    auth.sign_out(current_user)
     logout_user()
     flash(_("Sei uscito dalla piattaforma."), "success")
     return redirect(url_for("core.home"))
@@ -101,8 +108,13 @@ def accept_invitation(token: str):
 @bp.get("/account")
 @login_required
 def account():
-    """Show the signed-in person's account, roles and mandates."""
-    return render_template("accounts/account.html", form=ChangePasswordForm())
+    """Show the signed-in person's account, roles, mandates and sessions."""
+    return _account_page(ChangePasswordForm())
+
+
+def _account_page(form, status: int = 200):
+    return render_template("accounts/account.html", form=form, button=ButtonForm(),
+                           sessions=sessions.live_sessions(current_user)), status
 
 
 @bp.post("/account/password")
@@ -111,16 +123,51 @@ def change_password():
     """Change the signed-in person's password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         try:
-            auth.change_password(user, form.current.data, form.password.data)
+            auth.change_password(current_user, form.current.data, form.password.data)
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            login_user(user)  # a new session id: the old one carries the old version
-            flash(_("Password aggiornata."), "success")
+            flash(_("Password aggiornata: le altre sessioni sono state chiuse."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 400
+    return _account_page(form, 400)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """End one of the person's other sessions (another browser or device)."""
+    row = sessions.own_session(current_user, session_id)
+    if ButtonForm().validate_on_submit():
+        sessions.end_session(current_user, row)
+        flash(_("Sessione chiusa."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """End every session of the person but this one."""
+    if ButtonForm().validate_on_submit():
+        sessions.end_other_sessions(current_user)
+        flash(_("Tutte le altre sessioni sono state chiuse."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.get("/account/data.json")
+@login_required
+def export_data():
+    """Download the personal data the platform holds about the signed-in person."""
+    response = jsonify(offboarding.export_personal_data(current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=laboratorio-dati-personali.json"
+    return response
+
+
+@bp.after_app_request
+def note_last_seen(response):
+    """Refresh when the request's session was last seen (a write every few minutes at most)."""
+    sessions.note_last_seen()
+    return response
 
 
 @bp.post("/lang")

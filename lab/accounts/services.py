@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from lab.accounts import uploads
 from lab.accounts.models import REGIONAL_ROLES, Mandate, Region, Role, RoleAssignment, User
 from lab.accounts.audit import record
+from lab.accounts.signals import access_changed
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.timeutil import rome_day_bounds, rome_today, utcnow
 from lab.extensions import db
@@ -144,6 +145,7 @@ def end_role(actor: User, assignment: RoleAssignment) -> None:
     record("role.ended", actor=actor, subject=assignment.user, region_id=assignment.region_id,
            role=assignment.role)
     db.session.commit()
+    access_changed.send(assignment.user)
 
 
 def _end_mandates_with_role(actor: User, assignment: RoleAssignment) -> None:
@@ -247,6 +249,7 @@ def end_mandate(actor: User, mandate: Mandate, ends_on: date | None = None) -> N
         raise DomainError(_("Questo mandato è già terminato."))
     _close_mandate(actor, mandate, day)
     db.session.commit()
+    access_changed.send(mandate.user)
 
 
 def _close_mandate(actor: User, mandate: Mandate, day: date, **details) -> None:

@@ -1,8 +1,8 @@
-"""Closing access at once: signing out disconnects, leaving a group leaves its rooms.
+"""Closing access at once: an ended session disconnects, an ended role or membership leaves rooms.
 
-The HTTP request that signs a person out or removes them may run on another process than
-their sockets, so with Redis the order is published to every process; each acts on its own
-connections. Every socket event also checks access from the database, so this only makes
+The HTTP request that ends a session, a role or a membership may run on another process than
+the person's sockets, so with Redis the order is published to every process; each acts on its
+own connections. Every socket event also checks access from the database, so this only makes
 the closing immediate.
 """
 import json
@@ -11,10 +11,10 @@ from collections import defaultdict
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_login import user_logged_out
 
 from lab.accounts.auth import SignIn
 from lab.accounts.models import User
+from lab.accounts.signals import access_changed
 from lab.extensions import db, socketio
 from lab.groups.signals import participation_ended
 from lab.rooms.events import NAMESPACE, room_channel
@@ -50,60 +50,58 @@ class Registry:
         with self._lock:
             return self._sign_ins.get(sid)
 
-    def sids(self, user_id: int) -> list[str]:
+    def connections(self, user_id: int) -> list[tuple[str, SignIn]]:
+        """Return a person's connections on this process, each with its sign-in."""
         with self._lock:
-            return list(self._sids.get(user_id, ()))
+            return [(sid, self._sign_ins[sid]) for sid in self._sids.get(user_id, ())]
 
 
 registry = Registry()
 
 
-def disconnect_user(user_id: int) -> None:
-    """Disconnect every socket of a person, on every process."""
-    _dispatch("disconnect", user_id)
-
-
-def recheck_user(user_id: int) -> None:
-    """Make a person's sockets leave the rooms they may no longer use, on every process."""
-    _dispatch("recheck", user_id)
-
-
-def _dispatch(op: str, user_id: int) -> None:
+def close_access(user_id: int, ended_sessions=()) -> None:
+    """On every process, disconnect a person's sockets of ended sessions (all of them if the
+    account is no longer active) and make the others leave the rooms they may no longer read."""
     app = current_app._get_current_object()
+    order = {"user": user_id, "sessions": list(ended_sessions)}
     client = redis_client(app)
     if client is None:
-        apply(app, op, user_id)
+        apply(app, order)
     else:
-        client.publish(redis_prefix(app) + "control", json.dumps({"op": op, "user": user_id}))
+        client.publish(redis_prefix(app) + "control", json.dumps(order))
 
 
-def apply(app, op: str, user_id: int) -> None:
+def apply(app, order: dict) -> None:
     """Act on this process's sockets of a person."""
-    server = socketio.server
-    for sid in registry.sids(user_id):
-        if op == "disconnect":
-            server.emit("signed_out", {"message": _signed_out_message(app)}, to=sid, namespace=NAMESPACE)
-            server.disconnect(sid, namespace=NAMESPACE)
-        elif op == "recheck":
-            _recheck(app, user_id, sid)
-
-
-def _signed_out_message(app) -> str:
+    connections = registry.connections(int(order["user"]))
+    if not connections:
+        return
+    ended = set(order["sessions"])
     with app.app_context():
-        return _("Sei uscito dalla piattaforma: accedi di nuovo per usare le stanze.")
+        user = db.session.get(User, int(order["user"]))
+        for sid, sign_in in connections:
+            if user is None or not user.active or sign_in.session_id in ended:
+                _disconnect(sid)
+            else:
+                _recheck(user, sid)
 
 
-def _recheck(app, user_id: int, sid: str) -> None:
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        for room_id in presence().rooms_of(sid):
-            room = db.session.get(Room, room_id)
-            if user is None or room is None or not can_read(user, room):
-                socketio.server.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
-                presence().leave(room_id, sid)
-                socketio.server.emit("room_closed", {
-                    "room": room_id, "message": _("Non fai più parte di questa stanza."),
-                }, to=sid, namespace=NAMESPACE)
+def _disconnect(sid: str) -> None:
+    socketio.server.emit("signed_out", {
+        "message": _("Sei uscito dalla piattaforma: accedi di nuovo per usare le stanze."),
+    }, to=sid, namespace=NAMESPACE)
+    socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def _recheck(user: User, sid: str) -> None:
+    for room_id in presence().rooms_of(sid):
+        room = db.session.get(Room, room_id)
+        if room is None or not can_read(user, room):
+            socketio.server.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
+            presence().leave(room_id, sid)
+            socketio.server.emit("room_closed", {
+                "room": room_id, "message": _("Non fai più parte di questa stanza."),
+            }, to=sid, namespace=NAMESPACE)
 
 
 # --- background work on each process --------------------------------------------------------
@@ -129,8 +127,7 @@ def _listen(app, client) -> None:
     pubsub.subscribe(redis_prefix(app) + "control")
     for item in pubsub.listen():
         try:
-            order = json.loads(item["data"])
-            apply(app, order["op"], int(order["user"]))
+            apply(app, json.loads(item["data"]))
         except Exception:  # noqa: BLE001 - one bad order must not stop the listener
             app.logger.exception("Could not apply a rooms control order")
 
@@ -147,13 +144,12 @@ def _renew_presence(app) -> None:
 
 # --- reacting to other domains ----------------------------------------------------------------
 
-@user_logged_out.connect
-def _on_sign_out(_app, user=None, **_extra) -> None:
-    if user is not None and getattr(user, "id", None) is not None:
-        disconnect_user(user.id)
+@access_changed.connect
+def _on_access_changed(user, ended_sessions=(), **_extra) -> None:
+    close_access(user.id, ended_sessions)
 
 
 @participation_ended.connect
 def _on_participation_ended(_group, user=None, **_extra) -> None:
     if user is not None:
-        recheck_user(user.id)
+        close_access(user.id)

@@ -80,11 +80,11 @@ _messages, _mentions = Message.__table__, Mention.__table__
 _ROOM, _NOW = bindparam("room_id"), bindparam("now")
 
 
-# Some people as the database has them now (their sign-in, roles and region), the room, whether
+# Some people as the database has them now (active or not, roles and region), the room, whether
 # they take part in its group, until when they are muted in it, and whether any of the keys
 # being sent is already stored as theirs there (a retry: rare, so only then are they looked up).
 _POSTING_RIGHTS = (
-    select(_users.c.id, _users.c.active, _users.c.session_version, _users.c.region_id,
+    select(_users.c.id, _users.c.active, _users.c.region_id,
            _users.c.full_name, _rooms.c.kind, _rooms.c.group_id,
            RoleAssignment.held(_users.c.id, Role.DELEGATE, _NOW).label("delegate"),
            RoleAssignment.held(_users.c.id, Role.PLATFORM_ADMIN, _NOW).label("platform_admin"),
@@ -114,7 +114,7 @@ def _posting_rights(room_id: int, user_ids, keys=()) -> dict[int, Row]:
 
 def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting:
     """Return the room if these rights let the person write in it now; refuse them otherwise."""
-    if rights is None or not rights.active or rights.session_version != author.session_version:
+    if rights is None or not rights.active:
         raise SignedOut(_("Accedi per usare le stanze."))
     if rights.kind is None:
         raise NotFound(_("Stanza non trovata."))
@@ -135,7 +135,8 @@ def room_for_posting(author: User | SignIn, room_id: int) -> Posting:
     """Return the room if the person may write in it now; refuse a non-member or a muted one.
 
     ``author`` is a signed-in ``User``, or the ``SignIn`` a socket connection was opened with;
-    either way the sign-in is checked again.
+    either way the account must still be active. (A socket whose session ends is closed by
+    lab.rooms.control at once.)
     """
     return _posting(_posting_rights(room_id, [author.id]).get(author.id), author, room_id)
 
@@ -174,7 +175,7 @@ def _draft(author: User | SignIn, body, client_key) -> _Draft:
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
-    return _Draft(SignIn(author.id, author.session_version), client_key, body,
+    return _Draft(SignIn(author.id, author.session_id), client_key, body,
                   render_markdown(body))
 
 

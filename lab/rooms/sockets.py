@@ -106,7 +106,7 @@ class RoomsNamespace(Namespace):
         """Let signed-in people connect; refuse everyone else."""
         if not current_user.is_authenticated:
             raise ConnectionRefusedError(_("Accedi per usare le stanze."), {"code": "unauthorized"})
-        registry.add(SignIn(current_user.id, current_user.session_version), request.sid)
+        registry.add(SignIn(current_user.id, current_user.session_id), request.sid)
         join_room(user_channel(current_user.id))
         ensure_background(current_app._get_current_object())
 

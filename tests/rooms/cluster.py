@@ -68,10 +68,11 @@ def _prepare(url: str, members: int, instance: Path) -> dict:
             person = make_person(f"member{n}@cluster.example", f"Member {n}", "delegate", "toscana")
             groups.ask_to_join(person, group)
             emails.append(person.email)
-        room_id = rooms.group_room(group).id
+        room_id, laboratory_id = rooms.group_room(group).id, rooms.laboratory_room().id
+        admin_email = admin.email
         db.session.remove()
         db.engine.dispose()
-    return {"room": room_id, "emails": emails}
+    return {"room": room_id, "laboratory": laboratory_id, "emails": emails, "admin": admin_email}
 
 
 def server_env(database: str, redis_url: str, port: int, instance: Path, prefix: str,
@@ -136,6 +137,17 @@ def session_cookie(base_url: str, email: str, password: str) -> str:
         if response.status_code != 302:
             raise RuntimeError(f"sign-in of {email} failed: {response.status_code}")
         return browser.cookies["session"]
+
+
+def post_form(base_url: str, cookie: str, path: str, **data) -> int:
+    """Post a form as the browser holding ``cookie`` would, with a CSRF token; return the status."""
+    with requests.Session() as browser:
+        browser.cookies.set("session", cookie)
+        page = browser.get(base_url + "/account", timeout=10).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        data["csrf_token"] = token.group(1) if token else ""
+        response = browser.post(base_url + path, data=data, allow_redirects=False, timeout=10)
+        return response.status_code
 
 
 def rooms_client(base_url: str, cookie: str, **handlers) -> socketio.Client:

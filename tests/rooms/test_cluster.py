@@ -9,7 +9,7 @@ import requests
 
 from tests.factories import PASSWORD
 from tests.rooms.cluster import (
-    Server, prepare, rooms_client, scratch_database, server_env, session_cookie,
+    Server, post_form, prepare, rooms_client, scratch_database, server_env, session_cookie,
 )
 from tests.smtp import free_port
 
@@ -40,10 +40,20 @@ class Inbox:
                 self.arrived.wait(left)
 
 
+def assert_closed_within_a_second(client, signed_out: Inbox) -> None:
+    """The server told the client it was signed out, then closed the connection."""
+    signed_out.wait_for(lambda _: True, timeout=1.0)
+    deadline = time.monotonic() + 1.0
+    while client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not client.connected
+
+
 @pytest.fixture
 def cluster(tmp_path):
     with scratch_database(DATABASE) as database:
         setup = prepare(database, members=1, instance=tmp_path)
+        setup["database"] = database
         prefix = f"lab-test-{uuid.uuid4().hex[:8]}:"
         servers = [Server(server_env(database, REDIS, free_port(), tmp_path, prefix),
                           tmp_path / f"server{n}.log") for n in range(2)]
@@ -86,17 +96,47 @@ def test_message_sent_through_one_process_reaches_a_member_on_the_other(cluster)
         on_first.wait_for(lambda m: m["id"] == reply["id"] == 2)
 
         # Signing out through the first process disconnects the socket held by the second.
-        with requests.Session() as browser:
-            browser.cookies.set("session", member_cookie)
-            page = browser.get(first.url + "/account").text
-            token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-            assert browser.post(first.url + "/sign-out", data={"csrf_token": token},
-                                allow_redirects=False).status_code == 302
-        member_closed.wait_for(lambda _: True, timeout=1.0)
-        deadline = time.monotonic() + 1.0
-        while member.connected and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not member.connected
+        assert post_form(first.url, member_cookie, "/sign-out") == 302
+        assert_closed_within_a_second(member, member_closed)
     finally:
         for client in (lead, member):
             client.disconnect()
+
+
+def _ids(database: str, email: str) -> tuple[int, int]:
+    """The person's id and the id of their delegate role, read from the database."""
+    from sqlalchemy import create_engine, text
+
+    from config import database_url
+
+    engine = create_engine(database_url(database))
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT u.id, r.id FROM users u JOIN role_assignments r ON r.user_id = u.id "
+            "WHERE u.email = :email AND r.role = 'delegate'"), {"email": email}).one()
+    engine.dispose()
+    return row[0], row[1]
+
+
+def test_an_admin_s_change_through_one_process_reaches_the_socket_on_the_other(cluster):
+    (first, second), setup = cluster
+    member_email = setup["emails"][1]
+    person_id, role_id = _ids(setup["database"], member_email)
+    admin_cookie = session_cookie(first.url, setup["admin"], PASSWORD)
+    closed, signed_out = Inbox(), Inbox()
+    member = rooms_client(second.url, session_cookie(second.url, member_email, PASSWORD),
+                          room_closed=closed, signed_out=signed_out)
+    try:
+        assert member.call("join", {"room": setup["laboratory"]}, namespace="/rooms")["ok"]
+
+        # Ending the delegate role through the first process closes the Laboratory room at once.
+        assert post_form(first.url, admin_cookie, f"/admin/roles/{role_id}/end") == 302
+        closed.wait_for(lambda item: item["room"] == setup["laboratory"], timeout=1.0)
+        assert member.connected
+
+        # Deactivating the person through the first process disconnects them at once.
+        assert post_form(first.url, admin_cookie, f"/admin/people/{person_id}/deactivate",
+                         confirm="y") == 302
+        assert_closed_within_a_second(member, signed_out)
+    finally:
+        member.disconnect()
