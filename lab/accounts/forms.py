@@ -84,7 +84,7 @@ class ButtonForm(Form):
     """A form with no fields: a button that still carries the CSRF token."""
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that acts only once the person ticked that they mean it."""
 
     confirm = BooleanField(_l("Confermo"), validators=[DataRequired(_l("Spunta la conferma."))])
