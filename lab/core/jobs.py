@@ -1,7 +1,8 @@
 """Background jobs (mail first): a Huey queue, embedded in development and in Redis in production.
 
 A service asks for a job with ``enqueue(func, *args)`` inside its transaction; the queue gets it
-only once that transaction commits, and a rollback drops it. The queue lives in an SQLite file
+only once that transaction commits, and a rollback drops it. Asked for when nothing has been
+written since the last commit (after a service's commit, say), it goes to the queue at once. The queue lives in an SQLite file
 under ``instance/`` unless ``JOBS_REDIS_URL`` is set. ``python wsgi.py`` runs the jobs in a
 thread of its own process (``start_worker``); production runs ``flask --app wsgi jobs worker``.
 A job is retried with growing waits, and one that fails every attempt is kept in
@@ -24,6 +25,7 @@ from lab.extensions import db
 # Waits of 1, 3, 9, 27 and 81 minutes: a job counts as failed after about two hours of trying.
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 5, 60, 3
 _PENDING = "lab.jobs.pending"  # the session's jobs that wait for its commit
+_WROTE = "lab.jobs.wrote"  # the session flushed changes in its current transaction
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,16 @@ def retry(failure: JobFailure) -> None:
 
 def _defer(name: str, args: tuple) -> None:
     session = db.session()  # the current Session itself: the scoped proxy lacks in_transaction()
-    if session.in_transaction():
+    if session.in_transaction() and _has_written(session):
         session.info.setdefault(_PENDING, []).append((name, args))
     else:
+        # Nothing written since the last commit (at most reads, such as an expired attribute
+        # loaded after that commit): the job has nothing to wait for.
         _hand_over([(name, args)])
+
+
+def _has_written(session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
 
 
 # The one place that ties jobs to transactions. A savepoint's commit or rollback (rooms use
@@ -111,10 +119,16 @@ def _after_rollback(session) -> None:
         session.info.pop(_PENDING, None)
 
 
+@event.listens_for(db.session, "after_flush")
+def _after_flush(session, _flush_context) -> None:
+    session.info[_WROTE] = True
+
+
 @event.listens_for(db.session, "after_transaction_end")
 def _after_transaction_end(session, transaction) -> None:
-    # A transaction closed without commit or rollback: usually jobs asked for after the commit,
-    # in the read-only transaction that reading an expired attribute opens. Say so loudly.
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+    # A writing transaction closed without commit or rollback: say so loudly.
     if transaction.parent is None and session.info.get(_PENDING):
         dropped = session.info.pop(_PENDING)
         current_app.logger.error("%d job(s) dropped: their transaction ended without a commit "

@@ -9,9 +9,9 @@ forward instead of waiting for the retries.
 """
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from lab.accounts.audit import AuditEntry
+from lab.accounts.audit import AuditEntry, record
 from lab.core import jobs
 from lab.core.mail import send_mail
 from lab.core.models import JobFailure
@@ -22,8 +22,9 @@ from tests.smtp import free_port
 
 
 def begin() -> None:
-    """Open a transaction, as a service's first query does."""
-    db.session.execute(text("SELECT 1"))
+    """Open a transaction that writes, as a service does before it asks for its mail."""
+    record("test.change")
+    db.session.flush()
 
 
 def audit_actions() -> list[str]:
@@ -55,9 +56,18 @@ def test_a_released_savepoint_does_not_send_before_the_transaction_commits(smtp)
     assert smtp.messages == []
 
 
-def test_mail_asked_for_after_the_commit_is_dropped_loudly(smtp, delegate, caplog):
-    # Reading the expired email after the fixture's commit opens a read-only transaction.
-    send_mail(delegate.email, "Troppo tardi", "Ciao")
+def test_mail_asked_for_after_the_commit_goes_out_at_once(smtp, delegate):
+    # Reading the expired email after the fixture's commit opens a read-only transaction:
+    # nothing in it for the mail to wait for.
+    send_mail(delegate.email, "Dopo il commit", "Ciao")
+    assert [m["To"] for m in smtp.messages] == [delegate.email]
+
+
+def test_mail_in_a_writing_transaction_closed_without_commit_is_dropped_loudly(
+        smtp, delegate, caplog):
+    delegate.full_name = "Nome cambiato"
+    db.session.flush()
+    send_mail(delegate.email, "Mai partita", "Ciao")
     db.session.close()
     assert smtp.messages == []
     assert "1 job(s) dropped: their transaction ended without a commit" in caplog.text
