@@ -1,5 +1,5 @@
 """Admin pages: people, their roles and mandates, and invitations."""
-from flask import current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice

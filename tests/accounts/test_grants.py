@@ -11,7 +11,7 @@ from lab.accounts.models import Mandate, Role, RoleAssignment
 from lab.core.errors import DomainError, NotPermitted
 from lab.core.timeutil import rome_today, utcnow
 from lab.extensions import db
-from lab.pact.services import Declaration, check_signatory
+from lab.pact.services import check_signatory
 from tests.conftest import sign_in
 from tests.factories import make_person
 
