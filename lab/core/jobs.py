@@ -142,7 +142,7 @@ def _hand_over(pending: list[tuple[str, tuple]]) -> None:
             run_job(name, args)
         except Exception as error:  # the change is committed: a queue that is down is no 500
             current_app.logger.exception("Job %s could not be queued", name)
-            with current_app.app_context():  # a session of its own: this one may not run SQL now
+            with current_app.app_context():  # a session of its own: the caller's may be mid-commit
                 _record_failure(name, args, error)
 
 
