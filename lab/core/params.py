@@ -28,7 +28,7 @@ class IdConverter(IntegerConverter):
 class TextConverter(BaseConverter):
     """A path segment (slug, token) without control characters and of a sane length."""
 
-    regex = r"[^/\x00-\x1f\x7f]{1,200}"
+    regex = r"[^/\x00-\x1f\x7f]{1,500}"  # reset tokens are under 100
 
 
 def _number(name: str, first: int, last: int) -> int | None:

@@ -33,7 +33,7 @@ def socket_origins(config) -> list[str]:
     origins = [f"{site.scheme}://{site.netloc}", *config["SOCKETIO_ALLOWED_ORIGINS"]]
     if config["SOCKETIO_LOCAL_ORIGINS"]:
         names = ["localhost", "127.0.0.1", "[::1]"]
-        if config["HOST"] not in ("0.0.0.0", "::", *names):  # all interfaces: no one name
+        if config["HOST"] not in ("0.0.0.0", "::", *names):  # every interface: not a name
             names.append(config["HOST"])
         origins += [f"http://{name}:{config['PORT']}" for name in names]
     return list(dict.fromkeys(origins))
