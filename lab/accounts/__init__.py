@@ -11,4 +11,6 @@ add_nav_item("accounts.people", _l("Persone"), order=80, visible=any_admin)
 add_nav_item("accounts.invitations_page", _l("Inviti"), order=81, visible=any_admin)
 add_nav_item("accounts.log", _l("Registro attività"), order=82, visible=any_admin)
 
-from lab.accounts import admin_routes, audit_routes, auth, region_routes, routes  # noqa: E402,F401
+from lab.accounts import (  # noqa: E402,F401
+    admin_routes, audit_routes, auth, region_routes, routes, twofactor_routes,
+)

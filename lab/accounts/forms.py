@@ -80,3 +80,27 @@ class MandateForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form with no fields: a button that still carries the CSRF token."""
+
+
+def code_field(description, label=_l("Codice")) -> StringField:
+    """A field for an authenticator's (or a recovery) code, which browsers may fill in."""
+    return StringField(label, validators=[DataRequired(), Length(max=40)],
+                       description=description, render_kw={"autocomplete": "one-time-code",
+                                                           "autocapitalize": "off",
+                                                           "spellcheck": "false"})
+
+
+class EnrolmentForm(FlaskForm):
+    code = code_field(_l("Le 6 cifre che l'app mostra ora."))
+
+
+class CodeForm(FlaskForm):
+    code = code_field(_l("Le 6 cifre che l'app di autenticazione mostra ora, "
+                         "oppure uno dei codici di recupero."))
+
+
+class IdentityForm(CodeForm):
+    """Password and code, to renew the recovery codes or turn two-factor sign-in off."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             render_kw=CURRENT_PASSWORD)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lab.accounts import auth, bp, invitations, services
+from lab.accounts import auth, bp, invitations, services, twofactor, twofactor_routes
 from lab.accounts.forms import (
     AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, SignInForm,
 )
@@ -38,6 +38,8 @@ def sign_in():
             g.sign_in_failed = True
             form.password.errors.append(error.message)
             return render_template("accounts/sign_in.html", form=form), 401
+        if twofactor.is_enabled(user):
+            return twofactor_routes.ask_for_code(user, form.remember.data)
         login_user(user, remember=form.remember.data)
         return redirect(safe_next(request.args.get("next")) or url_for("accounts.account"))
     return render_template("accounts/sign_in.html", form=form)

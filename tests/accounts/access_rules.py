@@ -33,4 +33,13 @@ RULES = {
     "accounts.resend_invitation": ("POST", "/admin/invitations/{invitation}/resend", admins(302)),
     "accounts.revoke_invitation": ("POST", "/admin/invitations/{invitation}/revoke", admins(302)),
     "accounts.log": ("GET", "/admin/audit", admins(200, other_region=200)),
+    # Without a password-checked sign-in waiting for its code, back to the sign-in page.
+    "accounts.two_factor_sign_in": ("GET", "/sign-in/code", everyone(302)),
+    "accounts.two_factor": ("GET", "/account/two-factor", signed_in(200)),
+    "accounts.start_two_factor": ("POST", "/account/two-factor/setup", signed_in(302)),
+    "accounts.confirm_two_factor": ("POST", "/account/two-factor/confirm", signed_in(400)),
+    "accounts.regenerate_recovery_codes": ("POST", "/account/two-factor/recovery-codes",
+                                           signed_in(400)),
+    "accounts.disable_two_factor": ("POST", "/account/two-factor/disable", signed_in(400)),
+    "accounts.reset_two_factor": ("POST", "/admin/people/{delegate}/two-factor/reset", admins(302)),
 }
