@@ -16,6 +16,7 @@ def test_delegate_sets_up_two_factor_and_signs_in_with_the_code(page):
     sign_in(page, PERSON)
     page.get_by_role("link", name="Gestisci l'accesso in due passaggi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accesso in due passaggi")
+    page.wait_for_load_state()  # as after a goto: the page's own scripts have run
     violations = check_accessibility(page)
     assert violations == [], describe_violations(violations)
 
