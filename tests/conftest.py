@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL and Redis when ``TEST_DATA
 ``TEST_REDIS_URL`` are set (``.ci/run`` sets both).
 """
 import contextvars
+import itertools
 import os
 
 import pytest
@@ -163,10 +164,32 @@ def organiser():
     return make_person("organizza@example.org", "Olga Organizza", "organiser")
 
 
+@pytest.fixture
+def authenticator_clock(monkeypatch):
+    """Let each reading of the authenticators' clock come one 30-second step after the last.
+
+    Every code is accepted once only, so a real clock would allow a person two codes every
+    30 seconds; this way a test uses as many as it needs, and never waits.
+    """
+    from lab.accounts import twofactor
+
+    steps = itertools.count(twofactor.current_step())
+    monkeypatch.setattr(twofactor, "current_step", lambda: next(steps))
+
+
 def sign_in(client, user, password=None):
     """Sign a test client in through the real form."""
     from tests.factories import PASSWORD
 
     response = client.post("/sign-in", data={"email": user.email, "password": password or PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def sign_in_with_code(client, user, code, password=None):
+    """Sign a test client in through both steps: the password, then the authenticator's code."""
+    first = sign_in(client, user, password)
+    assert first.location.startswith("/sign-in/code"), first.location
+    response = client.post("/sign-in/code", data={"code": code})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response

@@ -13,4 +13,5 @@ add_nav_item("accounts.log", _l("Registro attività"), order=82, visible=any_adm
 add_nav_item("accounts.failed_jobs_page", _l("Attività non riuscite"), order=83, visible=platform_admin)
 
 from lab.accounts import (  # noqa: E402,F401
-    admin_routes, audit_routes, auth, job_routes, region_routes, routes)
+    admin_routes, audit_routes, auth, job_routes, region_routes, routes, twofactor_routes,
+)

@@ -88,3 +88,27 @@ class ConfirmForm(Form):
     """A button that acts only once the person ticked that they mean it."""
 
     confirm = BooleanField(_l("Confermo"), validators=[DataRequired(_l("Spunta la conferma."))])
+
+
+def code_field(description, label=_l("Codice")) -> StringField:
+    """A field for an authenticator's (or a recovery) code, which browsers may fill in."""
+    return StringField(label, validators=[DataRequired(), Length(max=40)],
+                       description=description, render_kw={"autocomplete": "one-time-code",
+                                                           "autocapitalize": "off",
+                                                           "spellcheck": "false"})
+
+
+class EnrolmentForm(Form):
+    code = code_field(_l("Le 6 cifre che l'app mostra ora."))
+
+
+class CodeForm(Form):
+    code = code_field(_l("Le 6 cifre che l'app di autenticazione mostra ora, "
+                         "oppure uno dei codici di recupero."))
+
+
+class IdentityForm(CodeForm):
+    """Password and code, to renew the recovery codes or turn two-factor sign-in off."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             render_kw=CURRENT_PASSWORD)

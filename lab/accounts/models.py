@@ -6,7 +6,9 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, exists, or_, select
+from sqlalchemy import (
+    CheckConstraint, Date, ForeignKey, String, UniqueConstraint, exists, or_, select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.core.timeutil import rome_today, to_rome_date, utcnow
@@ -310,3 +312,44 @@ class Invitation(db.Model):
     def __repr__(self) -> str:
         return f"<Invitation {self.id} {self.email} {self.role}>"
 
+
+
+class TwoFactor(db.Model):
+    """A person's authenticator app (TOTP) and since when two-factor sign-in is required of them.
+
+    ``secret`` holds the base32 secret encrypted (see ``lab.accounts.twofactor``): a copy of the
+    database alone cannot produce codes. It is set while enrolment waits for a first code and
+    kept once ``enabled_at`` says the code came.
+    """
+
+    __tablename__ = "two_factor_settings"
+    __table_args__ = (
+        CheckConstraint("enabled_at IS NULL OR secret IS NOT NULL", name="enabled_has_secret"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str | None] = mapped_column(String(255))
+    enabled_at: Mapped[datetime | None]
+    # The newest 30-second step whose code was accepted: no code is ever taken twice.
+    last_step: Mapped[int | None]
+    # When two-factor sign-in first became required of the person: the grace period runs from here.
+    required_since: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<TwoFactor user={self.user_id} enabled={self.enabled_at is not None}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id}>"

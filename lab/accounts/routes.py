@@ -2,9 +2,11 @@
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from lab.accounts import auth, bp, invitations, offboarding, services, sessions
+from lab.accounts import auth, bp, invitations, offboarding, services, sessions, twofactor
+from lab.accounts import twofactor_routes
+from lab.accounts.signin import sign_in_browser
 from lab.accounts.forms import (
     AcceptInvitationForm, ButtonForm, ChangePasswordForm, ForgotPasswordForm, NewPasswordForm,
     SignInForm,
@@ -38,15 +40,11 @@ def sign_in():
             g.sign_in_failed = True
             form.password.errors.append(error.message)
             return render_template("accounts/sign_in.html", form=form), 401
-        _begin_session(user, form.remember.data)
+        if twofactor.is_enabled(user):
+            return twofactor_routes.ask_for_code(user, form.remember.data)
+        sign_in_browser(user, form.remember.data)
         return redirect(safe_next(request.args.get("next")) or url_for("accounts.account"))
     return render_template("accounts/sign_in.html", form=form)
-
-
-def _begin_session(user, remember: bool) -> None:
-    """Open a server-side session for a person who proved who they are, and sign the browser in."""
-    sessions.start_session(user, request.user_agent.string, get_remote_address())
-    login_user(user, remember=remember)
 
 
 @bp.post("/sign-out")

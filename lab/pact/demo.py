@@ -1,10 +1,14 @@
 """Demo register: version 1 (the 2019 text), the founding adhesions of 23 January 2019 in Turin,
 one later accession and one withdrawal made through the signing service."""
+import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pyotp
 from sqlalchemy import func, select
 
+from lab.accounts import twofactor
 from lab.accounts.demo import DEMO_PASSWORD
 from lab.accounts.models import Region
 from lab.accounts.services import user_by_email
@@ -29,13 +33,29 @@ def load() -> list[str]:
     for offset, slug in enumerate(FOUNDERS):
         _founding_adhesion(version, slug, start + timedelta(minutes=5 * offset))
     db.session.commit()
-    services.sign_pact(user_by_email("firma.lazio@laboratorio.example"), version, services.Declaration(
-        password=DEMO_PASSWORD, declared=True, title="Assessore alle Politiche sociali (demo)",
-        place="Roma"), demo=True)
-    services.withdraw(user_by_email("firma.sardegna@laboratorio.example"), services.Declaration(
-        password=DEMO_PASSWORD, declared=True, place="Cagliari",
-        reason="Recesso dimostrativo, per mostrare tutti gli stati sulla mappa."), demo=True)
+    with _second_factor("firma.lazio@laboratorio.example") as (person, code):
+        services.sign_pact(person, version, services.Declaration(
+            password=DEMO_PASSWORD, code=code, declared=True,
+            title="Assessore alle Politiche sociali (demo)", place="Roma"), demo=True)
+    with _second_factor("firma.sardegna@laboratorio.example") as (person, code):
+        services.withdraw(person, services.Declaration(
+            password=DEMO_PASSWORD, code=code, declared=True, place="Cagliari",
+            reason="Recesso dimostrativo, per mostrare tutti gli stati sulla mappa."), demo=True)
     return [f"Pact: version {version.number} and {len(FOUNDERS) + 2} register entries (demo)."]
+
+
+@contextmanager
+def _second_factor(email: str):
+    """Lend a demo signer two-factor sign-in for one act: the person and their app's next code.
+
+    Signing asks for that code; turning it off again afterwards keeps the demo account usable
+    by someone without the app (they get the grace period at their first sign-in).
+    """
+    person = user_by_email(email)
+    totp = pyotp.TOTP(twofactor.begin_enrolment(person))
+    recovery = twofactor.confirm_enrolment(person, totp.now())
+    yield person, totp.at(time.time() + twofactor.STEP_SECONDS)  # the code after the one used
+    twofactor.disable(person, DEMO_PASSWORD, recovery[0])
 
 
 def _founding_adhesion(version, slug: str, signed_at: datetime) -> None:

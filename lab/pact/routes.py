@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lab.accounts.twofactor_routes import refused, throttle_codes
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.core.params import date_arg
@@ -36,6 +37,7 @@ def version(number: int):
 
 @bp.route("/sign", methods=["GET", "POST"])
 @login_required
+@throttle_codes
 def sign():
     """Sign the Pact on behalf of the delegate's region."""
     version = versions.current_version()
@@ -44,10 +46,10 @@ def sign():
     if form.validate_on_submit():
         try:
             entry = services.sign_pact(current_user, version, services.Declaration(
-                password=form.password.data, declared=form.declared.data, title=form.title.data,
-                place=form.place.data, event=form.event.data or ""))
+                password=form.password.data, code=form.code.data, declared=form.declared.data,
+                title=form.title.data, place=form.place.data, event=form.event.data or ""))
         except DomainError as error:
-            form.declared.errors.append(error.message)
+            refused(form.declared, error)
         else:
             flash(_("Adesione registrata: voce n. %(seq)d del registro.", seq=entry.seq), "success")
             return redirect(url_for("pact.entry", seq=entry.seq))
@@ -58,6 +60,7 @@ def sign():
 
 @bp.route("/withdraw", methods=["GET", "POST"])
 @login_required
+@throttle_codes
 def withdraw():
     """Withdraw the delegate's region from the Pact, stating why."""
     mandate = services.check_signatory(current_user, versions.current_version())
@@ -65,10 +68,10 @@ def withdraw():
     if form.validate_on_submit():
         try:
             entry = services.withdraw(current_user, services.Declaration(
-                password=form.password.data, declared=form.declared.data,
+                password=form.password.data, code=form.code.data, declared=form.declared.data,
                 place=form.place.data, reason=form.reason.data))
         except DomainError as error:
-            form.declared.errors.append(error.message)
+            refused(form.declared, error)
         else:
             flash(_("Recesso registrato: voce n. %(seq)d del registro.", seq=entry.seq), "success")
             return redirect(url_for("pact.entry", seq=entry.seq))

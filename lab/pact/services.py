@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from lab.accounts import twofactor
 from lab.accounts.audit import record
 from lab.accounts.models import Region, Role, RoleAssignment, User
 from lab.accounts.passwords import verify_password
@@ -26,6 +27,7 @@ class Declaration:
     """What the signer states on the signing or withdrawal page."""
     password: str
     declared: bool
+    code: str = ""  # the authenticator app's current code
     title: str = ""
     place: str = ""
     event: str = ""
@@ -52,6 +54,8 @@ def _check_declaration(person, declaration: Declaration, *required: str) -> None
             raise DomainError(_("Compila tutti i campi obbligatori."))
     if not verify_password(person.password_hash, declaration.password or ""):
         raise DomainError(_("La password non è corretta."))
+    # A stolen password alone must not sign for a region: recovery codes are for signing in.
+    twofactor.check_code(person, declaration.code, recovery=False)
 
 
 def sign_pact(person, version: PactVersion, declaration: Declaration,

@@ -11,7 +11,7 @@ takes effect, so its end may precede its start.
 rendered ``body_html``; rows written before this revision hold version 1.
 
 Revision ID: 0006_grants_and_text
-Revises: 0004_user_sessions
+Revises: 0005_two_factor
 Create Date: 2026-11-30
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_grants_and_text"
-down_revision = "0004_user_sessions"
+down_revision = "0005_two_factor"
 branch_labels = None
 depends_on = None
 

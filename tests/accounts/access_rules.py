@@ -51,6 +51,15 @@ RULES = {
     "accounts.failed_jobs_page": ("GET", "/admin/jobs", platform_admin(200)),
     "accounts.retry_job": ("POST", "/admin/jobs/{job_failure}/retry", platform_admin(302)),
     "accounts.dismiss_job": ("POST", "/admin/jobs/{job_failure}/dismiss", platform_admin(302)),
+    # Without a password-checked sign-in waiting for its code, back to the sign-in page.
+    "accounts.two_factor_sign_in": ("GET", "/sign-in/code", everyone(302)),
+    "accounts.two_factor": ("GET", "/account/two-factor", signed_in(200)),
+    "accounts.start_two_factor": ("POST", "/account/two-factor/setup", signed_in(302)),
+    "accounts.confirm_two_factor": ("POST", "/account/two-factor/confirm", signed_in(400)),
+    "accounts.regenerate_recovery_codes": ("POST", "/account/two-factor/recovery-codes",
+                                           signed_in(400)),
+    "accounts.disable_two_factor": ("POST", "/account/two-factor/disable", signed_in(400)),
+    "accounts.reset_two_factor": ("POST", "/admin/people/{delegate}/two-factor/reset", admins(302)),
 }
 
 

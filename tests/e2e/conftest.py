@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.smtp import SmtpSink, free_port
 
@@ -220,3 +220,28 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     textbox(page, "Password").fill(password)
     page.get_by_role("button", name="Accedi", exact=True).click()
     page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def set_up_two_factor(page):
+    """Set up two-factor sign-in from its page, as a person with an authenticator app would.
+
+    Return the app (a ``pyotp.TOTP`` on the key the page shows) and the recovery codes shown.
+    The code just used is spent: the next one the platform accepts is ``next_code(app)``.
+    """
+    import pyotp
+
+    page.goto("/account/two-factor")
+    page.get_by_role("button", name="Configura l'accesso in due passaggi").click()
+    expect(page.get_by_role("img", name="Codice QR da inquadrare con l'app di autenticazione")
+           ).to_be_visible()
+    app = pyotp.TOTP(page.locator("#two-factor-secret").inner_text().replace(" ", ""))
+    shot(page, "two-factor-set-up")
+    textbox(page, "Codice").fill(app.now())
+    page.get_by_role("button", name="Attiva l'accesso in due passaggi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("I tuoi codici di recupero")
+    return app, page.locator(".recovery-codes code").all_inner_texts()
+
+
+def next_code(app) -> str:
+    """The code after the current one: accepted now (one step ahead), and unused."""
+    return app.at(time.time() + 30)

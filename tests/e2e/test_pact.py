@@ -1,7 +1,9 @@
 """A delegate with signatory authority signs the Pact in the browser; the register shows it."""
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_accessibility, describe_violations, shot, sign_in, textbox
+from tests.e2e.conftest import (
+    check_accessibility, describe_violations, next_code, set_up_two_factor, shot, sign_in, textbox,
+)
 
 # In the demo data Sardegna adhered in Turin and later withdrew, so its delegate may sign again.
 SIGNATORY = "firma.sardegna@laboratorio.example"
@@ -15,12 +17,16 @@ def test_signatory_signs_and_the_map_table_qr_and_pdf_show_it(page):
 
     sign_in(page, SIGNATORY)
     page.goto("/pact/sign")
+    expect(page.get_by_role("link", name="Configura l'accesso in due passaggi")).to_be_visible()
+    app, _recovery = set_up_two_factor(page)
+    page.goto("/pact/sign")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sardegna")
     expect(page.locator("article.pact-text")).to_contain_text("Laboratorio interregionale")
     textbox(page, "La tua carica").fill("Assessore alle Politiche sociali")
     textbox(page, "Luogo della firma").fill("Cagliari")
     page.locator("label[for=declared]").click()  # Bootstrap Italia draws the box on the label
     page.get_by_label("Conferma con la tua password").fill(PASSWORD)
+    textbox(page, "Codice dell'app di autenticazione").fill(next_code(app))
     shot(page, "pact-sign")
     page.get_by_role("button", name="Firma il Patto").click()
 
@@ -44,12 +50,14 @@ def test_signatory_signs_and_the_map_table_qr_and_pdf_show_it(page):
 
 def test_second_signature_gets_a_clear_message(page):
     sign_in(page, "firma.piemonte@laboratorio.example")
+    app, _recovery = set_up_two_factor(page)
     page.goto("/pact/sign")
     expect(page.locator(".alert-info")).to_contain_text("aderisce già")
     textbox(page, "La tua carica").fill("Assessore")
     textbox(page, "Luogo della firma").fill("Torino")
     page.locator("label[for=declared]").click()  # Bootstrap Italia draws the box on the label
     page.get_by_label("Conferma con la tua password").fill(PASSWORD)
+    textbox(page, "Codice dell'app di autenticazione").fill(next_code(app))
     page.get_by_role("button", name="Firma il Patto").click()
     expect(page.locator("#form-errors")).to_contain_text("aderisce già a questa versione")
 

@@ -1,6 +1,7 @@
 """Expected status per role for the Pact's routes (see tests/test_access_matrix.py)."""
 from lab.pact import services, versions
 from tests.access import ROLES, everyone
+from tests.factories import make_person
 from tests.pact.conftest import TEXT, declaration
 
 
@@ -25,7 +26,13 @@ RULES = {
 
 
 def make_targets(people):
-    """Publish version 1 and record the signatory's adhesion as entry 1."""
+    """Publish version 1 and record Toscana's adhesion as entry 1.
+
+    Toscana's signatory signs, not the matrix's: signing sets up their two-factor sign-in, and
+    the matrix signs its people in with the password alone.
+    """
     version = versions.publish(people["admin"], versions.save_draft(people["admin"], "Patto", TEXT))
-    services.sign_pact(people["signatory"], version, declaration())
+    toscana = make_person("firma@toscana.example", "Firma Toscana", "delegate", "toscana",
+                          mandate=True)
+    services.sign_pact(toscana, version, declaration(toscana))
     return {}

@@ -30,10 +30,11 @@ def run_together(app, people, attempts_each=1):
 
             person = db.session.get(User, user_id)
             version = versions.current_version()
+            declarations = [declaration(person) for _ in range(attempts_each)]
             barrier.wait()
-            for _ in range(attempts_each):
+            for stated in declarations:
                 try:
-                    outcomes.append(services.sign_pact(person, version, declaration()).seq)
+                    outcomes.append(services.sign_pact(person, version, stated).seq)
                 except Conflict:
                     outcomes.append("conflict")
             db.session.remove()

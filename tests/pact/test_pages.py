@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 from lab.extensions import db
 from lab.pact import ledger
-from tests.conftest import sign_in
-from tests.factories import PASSWORD
+from tests.conftest import sign_in, sign_in_with_code
+from tests.factories import PASSWORD, next_code
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -29,24 +29,27 @@ def test_register_as_of_a_day_before_the_signature(client, sign, signatory):
 
 
 def test_signing_through_the_form(client, signatory, version, smtp):
-    sign_in(client, signatory)
+    sign_in_with_code(client, signatory, next_code(signatory))
     page = client.get("/pact/sign").get_data(as_text=True)
     assert version.text_hash in page
     response = client.post("/pact/sign", data={
-        "title": "Assessore", "place": "Torino", "declared": "y", "password": PASSWORD})
+        "title": "Assessore", "place": "Torino", "declared": "y", "password": PASSWORD,
+        "code": next_code(signatory)})
     assert response.status_code == 302 and response.location.endswith("/pact/ledger/1")
     again = client.post("/pact/sign", data={
-        "title": "Assessore", "place": "Torino", "declared": "y", "password": PASSWORD})
+        "title": "Assessore", "place": "Torino", "declared": "y", "password": PASSWORD,
+        "code": next_code(signatory)})
     assert again.status_code == 400 and "aderisce già" in again.get_data(as_text=True)
 
 
 def test_signing_form_errors_record_nothing(client, signatory, version):
-    sign_in(client, signatory)
+    sign_in_with_code(client, signatory, next_code(signatory))
     response = client.post("/pact/sign", data={"title": "Assessore", "place": "Torino",
-                                               "password": PASSWORD})
+                                               "password": PASSWORD, "code": next_code(signatory)})
     assert response.status_code == 400 and "dichiarazione" in response.get_data(as_text=True)
     response = client.post("/pact/sign", data={"title": "A", "place": "T", "declared": "y",
-                                               "password": "sbagliata"})
+                                               "password": "sbagliata",
+                                               "code": next_code(signatory)})
     assert response.status_code == 400 and "password" in response.get_data(as_text=True)
     assert ledger.head() == (0, "0" * 64)
 
@@ -106,3 +109,38 @@ def test_admin_publishes_a_new_version_and_sees_the_diff(client, admin, version)
     assert version.status == "superseded"
     page = client.get("/pact/versions/2").get_data(as_text=True)
     assert "Modifiche rispetto alla versione 1" in page
+
+
+def test_signing_with_the_password_and_a_wrong_code_fails_and_writes_nothing(client, signatory,
+                                                                           version):
+    from lab.accounts import twofactor
+
+    sign_in_with_code(client, signatory, next_code(signatory))
+    settings = twofactor.settings_of(signatory)
+    stale = twofactor.authenticator(settings).generate_otp(twofactor.current_step() - 10)
+    response = client.post("/pact/sign", data={"title": "Assessore", "place": "Torino",
+                                               "declared": "y", "password": PASSWORD,
+                                               "code": stale})
+    assert response.status_code == 400 and "non è corretto" in response.get_data(as_text=True)
+    response = client.post("/pact/sign", data={"title": "Assessore", "place": "Torino",
+                                               "declared": "y", "password": PASSWORD})
+    assert response.status_code == 400
+    assert ledger.head() == (0, "0" * 64)
+
+
+def test_a_signatory_without_two_factor_is_sent_to_set_it_up(client, signatory, version):
+    sign_in(client, signatory)
+    page = client.get("/pact/sign").get_data(as_text=True)
+    assert "/account/two-factor" in page and 'name="password"' not in page
+    assert "/account/two-factor" in client.get("/pact/withdraw").get_data(as_text=True)
+
+
+def test_refusals_on_the_signing_form_are_throttled(client, signatory, version):
+    sign_in_with_code(client, signatory, next_code(signatory))
+    for _ in range(5):
+        client.post("/pact/sign", data={"title": "A", "place": "T", "declared": "y",
+                                        "password": "sbagliata", "code": next_code(signatory)})
+    blocked = client.post("/pact/sign", data={"title": "A", "place": "T", "declared": "y",
+                                              "password": PASSWORD, "code": next_code(signatory)})
+    assert blocked.status_code == 429
+    assert ledger.head() == (0, "0" * 64)

@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from lab.accounts import twofactor
 from lab.accounts.audit import AuditEntry
 from lab.core.errors import Conflict, DomainError, NotPermitted
 from lab.extensions import db
@@ -61,7 +62,7 @@ def test_ended_mandate_cannot_sign(sign, signatory, region_admin):
 def test_superseded_version_cannot_be_signed(admin, signatory, version):
     versions.publish(admin, versions.save_draft(admin, "Patto v2", "Testo nuovo"))
     with pytest.raises(DomainError, match="versione in vigore"):
-        services.sign_pact(signatory, version, declaration())
+        services.sign_pact(signatory, version, declaration(signatory))
     assert entry_count() == 0
 
 
@@ -79,7 +80,8 @@ def test_region_that_adhered_to_an_older_version_may_adhere_to_the_new(admin, si
 
 def test_withdrawal_is_a_new_entry(sign, signatory):
     adhesion = sign(signatory)
-    withdrawal = services.withdraw(signatory, declaration(reason="Cambio di indirizzo politico"))
+    withdrawal = services.withdraw(signatory,
+                                   declaration(signatory, reason="Cambio di indirizzo politico"))
     assert (withdrawal.seq, withdrawal.kind, withdrawal.reason) == (2, "withdrawal",
                                                                      "Cambio di indirizzo politico")
     assert db.session.get(LedgerEntry, adhesion.seq).kind == "adhesion"
@@ -88,10 +90,10 @@ def test_withdrawal_is_a_new_entry(sign, signatory):
 
 def test_withdrawal_needs_a_reason_and_an_adhesion(sign, signatory):
     with pytest.raises(Conflict):
-        services.withdraw(signatory, declaration())
+        services.withdraw(signatory, declaration(signatory))
     sign(signatory)
     with pytest.raises(DomainError):
-        services.withdraw(signatory, declaration(reason=""))
+        services.withdraw(signatory, declaration(signatory, reason=""))
     assert entry_count() == 1
 
 
@@ -135,3 +137,46 @@ def test_crash_between_computing_and_storing_leaves_the_chain_intact(sign, signa
     assert entry_count() == 0
     assert ledger.verify_ledger().ok
     assert sign(signatory).seq == 1
+
+
+# --- the second factor: a password alone signs nothing ------------------------------------------
+
+def test_password_with_a_wrong_code_writes_no_entry(sign, signatory):
+    from tests.factories import enable_two_factor
+
+    enable_two_factor(signatory)
+    settings = twofactor.settings_of(signatory)
+    stale = twofactor.authenticator(settings).generate_otp(twofactor.current_step() - 10)
+    with pytest.raises(twofactor.WrongCode):
+        sign(signatory, code=stale)
+    assert entry_count() == 0
+    refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "two_factor.refused"))
+    assert refused.one().subject_id == signatory.id
+
+
+def test_a_code_already_used_cannot_sign(sign, signatory, monkeypatch):
+    code = declaration(signatory).code
+    now = twofactor.current_step()
+    monkeypatch.setattr(twofactor, "current_step", lambda: now)  # all within one step
+    twofactor.check_code(signatory, code)  # say, at sign-in
+    db.session.commit()
+    with pytest.raises(twofactor.WrongCode, match="già stato usato"):
+        sign(signatory, code=code)
+    assert entry_count() == 0
+
+
+def test_a_recovery_code_cannot_sign(sign, signatory):
+    from tests.factories import enable_two_factor
+
+    recovery = enable_two_factor(signatory)
+    with pytest.raises(twofactor.WrongCode):
+        sign(signatory, code=recovery[0])
+    assert entry_count() == 0 and twofactor.recovery_codes_left(signatory) == 10
+
+
+def test_a_signatory_without_two_factor_cannot_sign_or_withdraw(sign, signatory, version):
+    for act in (lambda: services.sign_pact(signatory, version, declaration(code="123456")),
+                lambda: services.withdraw(signatory, declaration(code="123456"))):
+        with pytest.raises(DomainError, match="Attiva prima l'accesso in due passaggi"):
+            act()
+    assert entry_count() == 0
