@@ -6,7 +6,7 @@ from sqlalchemy import delete, or_, select, update
 
 from lab.accounts import services, sessions
 from lab.accounts.audit import AuditEntry, record
-from lab.accounts.models import Invitation, Role, User, UserSession
+from lab.accounts.models import Invitation, RecoveryCode, Role, TwoFactor, User, UserSession
 from lab.accounts.passwords import hash_password
 from lab.accounts.signals import access_changed, personal_data_requested
 from lab.core.errors import DomainError, NotPermitted
@@ -71,6 +71,8 @@ def erase(actor: User, person: User) -> None:
         or_(Invitation.accepted_user_id == person.id, Invitation.email == person.email))
         .values(email=pseudonym_email))
     db.session.execute(delete(UserSession).where(UserSession.user_id == person.id))
+    db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == person.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == person.id))
     person.full_name = _pseudonym(person)
     person.email = pseudonym_email
     person.password_hash = hash_password(secrets.token_urlsafe(32))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lab.accounts import offboarding
 from lab.accounts.audit import AuditEntry
-from lab.accounts.models import UserSession
+from lab.accounts.models import RecoveryCode, TwoFactor, UserSession
 from lab.core.errors import DomainError, NotPermitted
 from lab.core.timeutil import rome_today
 from lab.extensions import db
@@ -108,7 +108,7 @@ def test_erasure_replaces_personal_data_but_keeps_the_pact_and_the_audit_log(
         client, admin, signatory, version):  # noqa: F811
     from lab.pact import services as pact
 
-    pact.sign_pact(signatory, version, declaration())
+    pact.sign_pact(signatory, version, declaration(signatory))
     name, email = signatory.full_name, signatory.email
     logged = db.session.scalar(select(db.func.count(AuditEntry.id)))
     offboarding.deactivate(admin, signatory)
@@ -120,6 +120,9 @@ def test_erasure_replaces_personal_data_but_keeps_the_pact_and_the_audit_log(
     assert name not in signatory.full_name and email != signatory.email
     assert db.session.scalars(
         select(UserSession).where(UserSession.user_id == signatory.id)).all() == []
+    assert db.session.get(TwoFactor, signatory.id) is None
+    assert db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == signatory.id)).all() == []
     assert db.session.scalars(select(LedgerEntry.signer_name)).all() == [name]
     assert db.session.scalar(select(db.func.count(AuditEntry.id))) > logged
     page = client.get(f"/admin/people/{signatory.id}").get_data(as_text=True)
