@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lab.core.csv import csv_response
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.pact import bp, exports, ledger, services, versions
@@ -121,8 +122,8 @@ def ledger_json():
 @bp.get("/registry.csv")
 def registry_csv():
     """Download the register as open data (CSV)."""
-    return Response(exports.registry_csv(services.all_entries()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="registro-patto.csv"'})
+    return csv_response("registro-patto.csv", exports.CSV_COLUMNS,
+                        exports.registry_rows(services.all_entries()))
 
 
 @bp.get("/checkpoint")

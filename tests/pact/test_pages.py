@@ -1,8 +1,11 @@
 """The Pact's public pages, exports, and the signing page in the browser's shoes."""
+import csv
+import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from lab.core.csv import FORMULA_STARTS
 from lab.extensions import db
 from lab.pact import ledger
 from tests.conftest import sign_in
@@ -106,3 +109,25 @@ def test_admin_publishes_a_new_version_and_sees_the_diff(client, admin, version)
     assert version.status == "superseded"
     page = client.get("/pact/versions/2").get_data(as_text=True)
     assert "Modifiche rispetto alla versione 1" in page
+
+
+DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-1+1", "@SUM(1+1)",
+             "\t=1+1", "\r=1+1"]
+
+
+def test_registry_csv_neutralises_formulas_typed_by_a_signer(client, sign):
+    from tests.factories import make_person
+
+    slugs = ["piemonte", "toscana", "puglia", "molise", "calabria", "lazio"]
+    for number, (slug, text) in enumerate(zip(slugs, DANGEROUS)):
+        person = make_person(f"firma{number}@example.org", text, "delegate", slug, mandate=True)
+        sign(person, title=text, place=text, event=text)
+    response = client.get("/pact/registry.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="registro-patto.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert len(rows) == len(DANGEROUS)
+    for row in rows:
+        for column in ("signer_name", "signer_title", "place", "event"):
+            assert row[column].startswith("'") and row[column][1:].lstrip("\t\r")[0] in "=+-@"
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())
