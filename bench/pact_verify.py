@@ -283,7 +283,7 @@ def time_startup(register: Register, runs: int) -> list[float]:
 
 def time_in_process(register: Register, runs: int) -> list[float]:
     from lab.extensions import db
-    from lab.pact.ledger import verify_ledger
+    from lab.pact.integrity import verify_ledger
 
     walls = []
     for run in range(1, runs + 1):
@@ -302,7 +302,7 @@ def time_in_process(register: Register, runs: int) -> list[float]:
 def profile_in_process(register: Register, limit: int = 18) -> str:
     """cProfile of one in-process verify_ledger(), by own time and by cumulative time."""
     from lab.extensions import db
-    from lab.pact.ledger import verify_ledger
+    from lab.pact.integrity import verify_ledger
 
     profiler = cProfile.Profile()
     with register.app.app_context():

@@ -1,5 +1,4 @@
 """The register in other forms: open-data CSV, the full JSON chain, QR codes and PDF receipts."""
-import csv
 import io
 
 import segno
@@ -11,13 +10,10 @@ from lab.pact.models import LedgerEntry
 CSV_COLUMNS = (*ENTRY_FIELDS, "region_name", "prev_hash", "entry_hash")
 
 
-def registry_csv(entries) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+def registry_rows(entries):
+    """The register's CSV rows, one per entry, in the order of ``CSV_COLUMNS``."""
     for entry in entries:
-        writer.writerow([_field(entry, name) for name in CSV_COLUMNS])
-    return out.getvalue()
+        yield [_field(entry, name) for name in CSV_COLUMNS]
 
 
 def _field(entry: LedgerEntry, name: str):

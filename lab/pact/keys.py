@@ -1,5 +1,11 @@
-"""The platform's Ed25519 key, kept in a file outside the database, that signs checkpoints."""
+"""The platform's Ed25519 key, kept in a file outside the database, that signs checkpoints.
+
+Its public half is pinned: verification takes it from this file or from the person verifying
+(``--public-key``, the fingerprint published on ``/pact/key``), never from a checkpoint row.
+"""
 import base64
+import binascii
+import hashlib
 import os
 from pathlib import Path
 
@@ -43,6 +49,42 @@ def private_key() -> Ed25519PrivateKey:
 def public_key_b64(key: Ed25519PrivateKey | None = None) -> str:
     raw = (key or private_key()).public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def fingerprint(public_key: str) -> str:
+    """The SHA-256 of the raw 32-byte public key, in hex: what the site and the README publish."""
+    try:
+        return hashlib.sha256(base64.b64decode(public_key, validate=True)).hexdigest()
+    except (binascii.Error, TypeError):
+        return "(not a key)"
+
+
+def public_key_pem(public_key: str) -> str:
+    """The public key as a PEM ``PUBLIC KEY`` block, as served at ``/pact/key.pem``."""
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key))
+    return key.public_bytes(serialization.Encoding.PEM,
+                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def read_public_key(value: str) -> str:
+    """A public key given as base64 or as a file (PEM or base64), returned as base64.
+
+    Raises ``ValueError`` when ``value`` is not an Ed25519 public key.
+    """
+    path = Path(value)
+    data = path.read_bytes() if path.is_file() else value.encode()
+    if b"-----BEGIN PUBLIC KEY-----" in data:
+        key = serialization.load_pem_public_key(data)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return base64.b64encode(key.public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    try:
+        raw = base64.b64decode(data.strip(), validate=True)
+    except binascii.Error as error:
+        raise ValueError("not a base64 public key, nor a PEM file") from error
+    Ed25519PublicKey.from_public_bytes(raw)  # raises ValueError unless 32 bytes
     return base64.b64encode(raw).decode()
 
 

@@ -1,4 +1,4 @@
-"""Appending to the register, one writer at a time, and reading it back for verification."""
+"""Appending to the register, one writer at a time, and reading its chain back to verify it."""
 import multiprocessing
 import os
 import threading
@@ -12,7 +12,7 @@ from lab.extensions import db
 from lab.pact import keys
 from lab.pact.canonical import ENTRY_FIELDS, checkpoint_message, entry_hash, timestamp
 from lab.pact.models import GENESIS_HASH, Checkpoint, LedgerEntry
-from lab.pact.verify import Verdict, check_checkpoint, verify_chain
+from lab.pact.verify import Verdict, verify_chain
 
 # Any constant works: it names the PostgreSQL advisory lock that serialises appends.
 _LEDGER_LOCK_ID = 0x1AB0_2019
@@ -94,32 +94,13 @@ def ledger_rows():
     yield from db.session.connection().execute(query).mappings()
 
 
-def verify_ledger(saved_checkpoint: dict | None = None) -> Verdict:
-    """Check the chain, the newest stored checkpoint and, if given, a checkpoint saved earlier."""
-    verdict = _verify_whole_chain()
-    if not verdict.ok:
-        return verdict
-    checkpoints = [checkpoint_document(c) for c in [latest_checkpoint()] if c is not None]
-    if saved_checkpoint:
-        checkpoints.append(saved_checkpoint)
-    if verdict.count and not checkpoints:
-        return Verdict(False, verdict.count, verdict.head, verdict.count, "no signed checkpoint")
-    for checkpoint in checkpoints:
-        problem = check_checkpoint(checkpoint, _hash_at, verdict.count)
-        if problem:
-            return Verdict(False, verdict.count, verdict.head, checkpoint["seq"], problem)
-    if checkpoints and checkpoints[0]["seq"] != verdict.count:
-        return Verdict(False, verdict.count, verdict.head, checkpoints[0]["seq"] + 1,
-                       "entries after the last signed checkpoint were not added by the platform")
-    return verdict
-
-
 # From this length on, the chain is checked in one process per core, each over a range of
 # sequence numbers; the ranges are then joined link by link.
 PARALLEL_FROM = 20_000
 
 
-def _verify_whole_chain() -> Verdict:
+def verify_whole_chain() -> Verdict:
+    """Recompute every entry's hash from the first, in one process or one per core."""
     last_seq = head()[0]
     workers = min(os.cpu_count() or 1, 8)
     if last_seq < PARALLEL_FROM or workers < 2:
@@ -162,6 +143,3 @@ def _join(parts: list[Verdict], ranges: list[tuple[int, int]]) -> Verdict:
         count, head_hash = count + part.count, part.head
     return Verdict(True, count, head_hash)
 
-
-def _hash_at(seq: int) -> str | None:
-    return db.session.scalar(select(LedgerEntry.entry_hash).where(LedgerEntry.seq == seq))

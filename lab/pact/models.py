@@ -33,13 +33,16 @@ class PactVersion(db.Model):
 
 
 class LedgerEntry(db.Model):
-    """One adhesion or withdrawal. Rows are only ever inserted; triggers refuse the rest."""
+    """One adhesion or withdrawal. Rows are only ever inserted; triggers refuse the rest.
+
+    Which columns the hash covers and how verification checks the others: lab/pact/integrity.py.
+    """
 
     __tablename__ = "pact_ledger"
     __table_args__ = (
         CheckConstraint("kind IN ('adhesion', 'withdrawal')", name="kind"),
         CheckConstraint("seq > 0", name="seq_positive"),
-        Index("ix_pact_ledger_region_seq", "region_id", "seq"),
+        Index("ix_pact_ledger_region_code_seq", "region_code", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -61,8 +64,12 @@ class LedgerEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    region = relationship("Region")
-    version: Mapped[PactVersion] = relationship()
+    # Reached through the hashed code and number, never the unhashed ids: what a page shows
+    # is then what the hash covers (lab/pact/integrity.py checks the ids agree with them).
+    region = relationship("Region", viewonly=True,
+                          primaryjoin="foreign(LedgerEntry.region_code) == Region.istat_code")
+    version: Mapped[PactVersion] = relationship(
+        primaryjoin="foreign(LedgerEntry.version_number) == PactVersion.number", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<LedgerEntry {self.seq} {self.kind} {self.region_code}>"

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lab.accounts.twofactor_routes import refused, throttle_codes
+from lab.core.csv import csv_response
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.core.params import date_arg
-from lab.pact import bp, exports, ledger, services, versions
+from lab.pact import bp, exports, keys, ledger, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
 from lab.pact.italy_map import italy_map
 
@@ -84,9 +85,10 @@ def entry(seq: int):
     """Show one register entry, its hashes, how to verify it and its QR code."""
     shown = services.entry_by_seq(seq)
     checkpoint = ledger.checkpoint_at(seq)
+    document = ledger.checkpoint_document(checkpoint) if checkpoint else None
     url = external_url("pact.entry", seq=seq)
     return render_template("pact/entry.html", entry=shown, qr=exports.qr_svg(url),
-                           checkpoint=ledger.checkpoint_document(checkpoint) if checkpoint else None)
+                           checkpoint=document, fingerprint=keys.fingerprint(keys.public_key_b64()))
 
 
 @bp.get("/ledger/<int:seq>/certificate.pdf")
@@ -114,14 +116,30 @@ def ledger_json():
 @bp.get("/registry.csv")
 def registry_csv():
     """Download the register as open data (CSV)."""
-    return Response(exports.registry_csv(services.all_entries()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="registro-patto.csv"'})
+    return csv_response("registro-patto.csv", exports.CSV_COLUMNS,
+                        exports.registry_rows(services.all_entries()))
 
 
 @bp.get("/checkpoint")
 def checkpoint():
-    """Serve the latest signed checkpoint and the platform's public key."""
+    """Serve the latest signed checkpoint and the platform's pinned public key."""
     latest = ledger.latest_checkpoint()
-    if latest is None:
-        return {"checkpoint": None, "public_key": None}
-    return {"checkpoint": ledger.checkpoint_document(latest), "public_key": latest.public_key}
+    public_key = keys.public_key_b64()
+    return {"checkpoint": ledger.checkpoint_document(latest) if latest else None,
+            "public_key": public_key, "fingerprint": keys.fingerprint(public_key)}
+
+
+@bp.get("/key")
+def key():
+    """Show the platform's public key, its fingerprint, and how to verify the register with it."""
+    public_key = keys.public_key_b64()
+    return render_template("pact/key.html", public_key=public_key,
+                           fingerprint=keys.fingerprint(public_key),
+                           ledger_url=external_url("pact.ledger_json"))
+
+
+@bp.get("/key.pem")
+def key_pem():
+    """Download the platform's public key as a PEM file, for ``pact verify --public-key``."""
+    return Response(keys.public_key_pem(keys.public_key_b64()), mimetype="text/plain",
+                    headers={"Content-Disposition": 'inline; filename="patto-chiave-pubblica.pem"'})

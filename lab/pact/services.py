@@ -108,7 +108,7 @@ def _append(kind, person, mandate, version, declaration, signed_at, demo) -> Led
 
 
 def last_entry(region: Region, up_to_seq: int | None = None) -> LedgerEntry | None:
-    query = select(LedgerEntry).where(LedgerEntry.region_id == region.id)
+    query = select(LedgerEntry).where(LedgerEntry.region_code == region.istat_code)
     if up_to_seq is not None:
         query = query.where(LedgerEntry.seq <= up_to_seq)
     return db.session.scalar(query.order_by(LedgerEntry.seq.desc()).limit(1))
@@ -159,7 +159,8 @@ class RegionStanding:
 def register_as_of(day: date | None = None) -> list[RegionStanding]:
     """Each region's latest entry up to the end of ``day`` (today by default).
 
-    The work is 21 index look-ups whatever the length of the register.
+    The work is 21 index look-ups whatever the length of the register. Entries are found by
+    the hashed ``region_code``, so the status shown is the one the register's hashes cover.
     """
     bound = None
     if day is not None:
@@ -167,22 +168,23 @@ def register_as_of(day: date | None = None) -> list[RegionStanding]:
             LedgerEntry.signed_at < rome_day_bounds(day)[1]).order_by(
             LedgerEntry.signed_at.desc(), LedgerEntry.seq.desc()).limit(1)) or 0
     regions = list(db.session.scalars(select(Region).order_by(Region.name_it)))
-    last_seq = select(func.max(LedgerEntry.seq)).where(LedgerEntry.region_id == Region.id)
+    last_seq = select(func.max(LedgerEntry.seq)).where(LedgerEntry.region_code == Region.istat_code)
     if bound is not None:
         last_seq = last_seq.where(LedgerEntry.seq <= bound)
     seqs = [s for s in db.session.scalars(select(last_seq.scalar_subquery()).select_from(Region)
                                            .order_by(Region.name_it)) if s]
-    entries = {e.region_id: e for e in db.session.scalars(
+    entries = {e.region_code: e for e in db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.seq.in_(seqs)))}
     founders = _founders(bound)
     current = current_version()
     number = current.number if current else None
-    return [RegionStanding(r, entries.get(r.id), r.id in founders, number) for r in regions]
+    return [RegionStanding(r, entries.get(r.istat_code), r.istat_code in founders, number)
+            for r in regions]
 
 
-def _founders(bound: int | None) -> set[int]:
+def _founders(bound: int | None) -> set[str]:
     start, end = rome_day_bounds(FOUNDING_DAY)
-    query = select(LedgerEntry.region_id).where(
+    query = select(LedgerEntry.region_code).where(
         LedgerEntry.kind == "adhesion", LedgerEntry.signed_at >= start, LedgerEntry.signed_at < end)
     if bound is not None:
         query = query.where(LedgerEntry.seq <= bound)

@@ -4,7 +4,7 @@ A row holds the job's name, a line saying what it was for, its pickled arguments
 again), the last error and when it failed. Retrying or dismissing deletes the row.
 
 Revision ID: 0008_job_failures
-Revises: 0006_grants_and_text
+Revises: 0007_pact_region_code_index
 Create Date: 2026-11-30
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_job_failures"
-down_revision = "0006_grants_and_text"
+down_revision = "0007_pact_region_code_index"
 branch_labels = None
 depends_on = None
 

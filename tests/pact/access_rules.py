@@ -17,6 +17,8 @@ RULES = {
     "pact.ledger_json": ("GET", "/pact/ledger.json", everyone(200)),
     "pact.registry_csv": ("GET", "/pact/registry.csv", everyone(200)),
     "pact.checkpoint": ("GET", "/pact/checkpoint", everyone(200)),
+    "pact.key": ("GET", "/pact/key", everyone(200)),
+    "pact.key_pem": ("GET", "/pact/key.pem", everyone(200)),
     "pact.sign": ("GET", "/pact/sign", _only("signatory", 200)),
     "pact.withdraw": ("GET", "/pact/withdraw", _only("signatory", 200)),
     "pact.admin_versions": ("GET", "/pact/admin", _only("admin", 200)),

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lab.core.errors import Conflict
 from lab.extensions import db
-from lab.pact import ledger, services, versions
+from lab.pact import integrity, ledger, services, versions
 from lab.pact.models import LedgerEntry
 from tests.factories import make_person
 from tests.pact.conftest import declaration
@@ -59,5 +59,5 @@ def test_concurrent_signatures_of_many_regions_keep_one_chain(app, version):
     people = [make_person(f"firma@{slug}.it", slug, "delegate", slug, mandate=True) for slug in slugs]
     outcomes = run_together(app, people)
     assert sorted(outcomes) == list(range(1, len(slugs) + 1))
-    verdict = ledger.verify_ledger()
+    verdict = integrity.verify_ledger()
     assert verdict.ok and verdict.count == len(slugs)

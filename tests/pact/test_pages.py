@@ -1,10 +1,19 @@
 """The Pact's public pages, exports, and the signing page in the browser's shoes."""
+import base64
+import csv
+import html
+import io
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from lab.core.csv import FORMULA_STARTS
 from lab.extensions import db
-from lab.pact import ledger
+from lab.pact import canonical, keys, ledger
 from tests.conftest import sign_in, sign_in_with_code
 from tests.factories import PASSWORD, next_code
 
@@ -71,30 +80,80 @@ def test_registry_csv_lists_every_entry(client, sign, signatory):
     assert "Piemonte" in lines[1]
 
 
-def test_readme_snippet_verifies_the_published_ledger(client, sign, signatory, monkeypatch):
-    from tests.factories import make_person
-
-    sign(signatory)
-    sign(make_person("firma@toscana.it", "Firma Toscana", "delegate", "toscana", mandate=True))
-    document = client.get("/pact/ledger.json").get_data()
-    snippet = re.search(r"```python\n(import base64.*?)```", README.read_text(), re.S).group(1)
+def run_snippet(snippet: str, document: bytes, monkeypatch) -> list[str]:
+    """Run the verification snippet with ``document`` as what it downloads; return its output."""
+    import urllib.request
 
     class Response:
         def read(self):
             return document
 
-    import urllib.request
-
     monkeypatch.setattr(urllib.request, "urlopen", lambda url: Response())
     printed = []
     exec(snippet, {"print": lambda *args: printed.append(" ".join(map(str, args)))})
+    return printed
+
+
+def published_snippet(client) -> str:
+    page = client.get("/pact/key").get_data(as_text=True)
+    return html.unescape(re.search(r'<code id="verify-snippet">(.*?)</code>', page, re.S).group(1))
+
+
+@pytest.fixture
+def two_entries(sign, signatory):
+    from tests.factories import make_person
+
+    sign(signatory)
+    sign(make_person("firma@toscana.it", "Firma Toscana", "delegate", "toscana", mandate=True))
+
+
+def test_key_page_publishes_the_key_its_fingerprint_and_a_snippet_that_verifies(
+        client, two_entries, monkeypatch):
+    public_key = keys.public_key_b64()
+    page = client.get("/pact/key").get_data(as_text=True)
+    assert public_key in page and keys.fingerprint(public_key) in page
+    assert keys.read_public_key(client.get("/pact/key.pem").get_data(as_text=True)) == public_key
+    document = client.get("/pact/ledger.json").get_data()
+    printed = run_snippet(published_snippet(client), document, monkeypatch)
     assert printed == [f"2 entries, chain intact, head {ledger.head()[1]}"]
+
+
+def test_readme_snippet_is_the_published_one(client, two_entries):
+    readme = re.search(r"```python\n(import base64.*?)```", README.read_text(), re.S).group(1)
+    published = published_snippet(client)
+    for name in ("LEDGER", "FINGERPRINT"):
+        value = re.search(rf'^{name} = "[^"]*"', published, re.M).group(0)
+        readme = re.sub(rf'^{name} = "[^"]*"', value, readme, flags=re.M)
+    assert readme == published
+
+
+def test_snippet_refuses_a_ledger_re_signed_with_another_key(client, two_entries, monkeypatch):
+    document = client.get("/pact/ledger.json").json
+    entry = document["entries"][1]
+    entry["place"] = "Roma"
+    fields = {k: v for k, v in entry.items() if k not in ("prev_hash", "entry_hash")}
+    entry["entry_hash"] = canonical.entry_hash(entry["prev_hash"], fields)
+    forger = Ed25519PrivateKey.generate()
+    checkpoint = document["checkpoint"]
+    checkpoint.update(head_hash=entry["entry_hash"], public_key=keys.public_key_b64(forger))
+    checkpoint["signature"] = base64.b64encode(forger.sign(canonical.checkpoint_message(
+        checkpoint["seq"], checkpoint["head_hash"], checkpoint["signed_at"]))).decode()
+    with pytest.raises(AssertionError, match="signed by another key"):
+        run_snippet(published_snippet(client), json.dumps(document).encode(), monkeypatch)
+
+
+def test_entry_and_register_pages_link_the_key_page(client, two_entries):
+    fingerprint = keys.fingerprint(keys.public_key_b64())
+    entry = client.get("/pact/ledger/1").get_data(as_text=True)
+    assert 'href="/pact/key"' in entry and fingerprint in entry and "README" not in entry
+    assert 'href="/pact/key"' in client.get("/pact").get_data(as_text=True)
 
 
 def test_checkpoint_endpoint_serves_the_latest_signature(client, sign, signatory):
     sign(signatory)
     data = client.get("/pact/checkpoint").json
-    assert data["checkpoint"]["seq"] == 1 and data["public_key"] == data["checkpoint"]["public_key"]
+    assert data["checkpoint"]["seq"] == 1 and data["public_key"] == keys.public_key_b64()
+    assert data["fingerprint"] == keys.fingerprint(data["public_key"])
 
 
 def test_admin_publishes_a_new_version_and_sees_the_diff(client, admin, version):
@@ -144,3 +203,25 @@ def test_refusals_on_the_signing_form_are_throttled(client, signatory, version):
                                               "password": PASSWORD, "code": next_code(signatory)})
     assert blocked.status_code == 429
     assert ledger.head() == (0, "0" * 64)
+
+
+DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-1+1", "@SUM(1+1)",
+             "\t=1+1", "\r=1+1"]
+
+
+def test_registry_csv_neutralises_formulas_typed_by_a_signer(client, sign):
+    from tests.factories import make_person
+
+    slugs = ["piemonte", "toscana", "puglia", "molise", "calabria", "lazio"]
+    for number, (slug, text) in enumerate(zip(slugs, DANGEROUS)):
+        person = make_person(f"firma{number}@example.org", text, "delegate", slug, mandate=True)
+        sign(person, title=text, place=text, event=text)
+    response = client.get("/pact/registry.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="registro-patto.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert len(rows) == len(DANGEROUS)
+    for row in rows:
+        for column in ("signer_name", "signer_title", "place", "event"):
+            assert row[column].startswith("'") and row[column][1:].lstrip("\t\r")[0] in "=+-@"
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())

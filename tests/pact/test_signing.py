@@ -6,7 +6,7 @@ from lab.accounts import twofactor
 from lab.accounts.audit import AuditEntry
 from lab.core.errors import Conflict, DomainError, NotPermitted
 from lab.extensions import db
-from lab.pact import services, versions
+from lab.pact import integrity, services, versions
 from lab.pact.models import LedgerEntry
 from tests.factories import make_person
 from tests.pact.conftest import declaration
@@ -135,7 +135,7 @@ def test_crash_between_computing_and_storing_leaves_the_chain_intact(sign, signa
         sign(signatory)
     monkeypatch.undo()
     assert entry_count() == 0
-    assert ledger.verify_ledger().ok
+    assert integrity.verify_ledger().ok
     assert sign(signatory).seq == 1
 
 
