@@ -34,7 +34,7 @@ def deactivate(actor: User, person: User) -> None:
         services.end_role(actor, assignment)  # ends the mandates resting on a delegate role too
     today = rome_today()
     for mandate in person.mandates:
-        if mandate.in_force_on(today) and (mandate.ends_on is None or mandate.ends_on > today):
+        if mandate.open_on(today):  # in force, awaiting confirmation, or starting later
             services.end_mandate(actor, mandate)
     person.active = False
     ended = sessions.revoke_sessions(person)
