@@ -20,7 +20,7 @@ KEY_MAX = 64
 
 
 class RoomKind(enum.StrEnum):
-    LABORATORY = "laboratory"  # every delegate
+    LABORATORY = "laboratory"  # every delegate, forum organiser and platform admin
     GROUP = "group"  # the group's own room, one per group
     EXTRA = "extra"  # more rooms a group's coordinators open
 
