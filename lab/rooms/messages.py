@@ -25,7 +25,9 @@ from lab.rooms.flood import flood_wait
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
 from lab.rooms.moderation import mute_end
 from lab.rooms.serialize import message_json, new_message_json
-from lab.rooms.services import LABORATORY_ROLES, can_moderate, can_read, laboratory_people, may_use
+from lab.rooms.services import (
+    LABORATORY_ROLES, can_moderate, can_read, laboratory_people, may_use, room_titles,
+)
 
 EDIT_WINDOW = timedelta(minutes=15)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -242,7 +244,8 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
         if n in created:
             message = accepted[n]
             outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
-            events.message_posted(outcomes[n].payload, message.mentioned, message.author_name)
+            events.message_posted(outcomes[n].payload, message.mentioned, message.author_name,
+                                  room_titles(room_id) if message.mentioned else None)
     raced = [n for n in fresh if n not in created]
     if raced:  # stored meanwhile through another process, or refused by the database
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])

@@ -2,7 +2,8 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -68,6 +69,16 @@ def room_by_id(room_id: int) -> Room:
     if room is None:
         raise NotFound(_("Stanza non trovata."))
     return room
+
+
+def room_titles(room_id: int) -> dict[str, str]:
+    """Return a room's title in each language of the platform."""
+    room = db.session.get(Room, room_id)
+    titles = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            titles[language] = room.title()
+    return titles
 
 
 def room_for(user: User, room_id: int) -> Room:
