@@ -92,3 +92,21 @@ def test_a_mention_from_another_room_names_the_room_links_to_it_and_is_counted(b
     finally:
         reader_context.close()
         writer_context.close()
+
+
+def test_a_forum_organiser_finds_what_to_do_and_writes_in_the_laboratory_room(browser, live_server):
+    context, page = person(browser, live_server, ORGANISER)
+    try:
+        page.goto("/")
+        start = page.locator("#start")
+        expect(start).to_contain_text("Cosa puoi fare")
+        shot(page, "home-organiser")
+        page.set_viewport_size({"width": 390, "height": 844})
+        shot(page, "home-organiser-390")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        start.get_by_role("link", name="Vai alle stanze").click()
+        open_room(page, LABORATORY)
+        send(page, "Buongiorno a tutte le Regioni: il prossimo forum si terrà a Bari.")
+        shot(page, "room-organiser")
+    finally:
+        context.close()
