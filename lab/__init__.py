@@ -48,9 +48,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from lab import accounts, core, groups, pact, rooms
+    from lab import accounts, core, groups, notifications, pact, rooms
 
-    for module in (core, accounts, pact, groups, rooms):
+    for module in (core, accounts, pact, groups, rooms, notifications):
         app.register_blueprint(module.bp)
 
 

@@ -31,3 +31,11 @@ def seed_demo() -> None:
         raise click.ClickException("Demo data are never loaded under the production config.")
     for line in load_demo():
         click.echo(line)
+
+
+@lab_cli.command("send-digests")
+def send_digests() -> None:
+    """Mail each person who chose the daily digest their mentions of the last day (idempotent)."""
+    from lab.notifications.mails import send_digests as send
+
+    click.echo(f"Digests sent: {send()}")

@@ -20,3 +20,8 @@ class CoordinatorForm(FlaskForm):
 
 class OpennessForm(FlaskForm):
     is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))
+
+
+class DeclineForm(FlaskForm):
+    reason = StringField(_l("Motivo (facoltativo, lo vedrà chi ha chiesto)"),
+                         validators=[Length(max=500)])

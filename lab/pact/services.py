@@ -2,21 +2,19 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from lab.accounts.audit import record
-from lab.accounts.models import Mandate, Region, Role, RoleAssignment, User
+from lab.accounts.models import Mandate, Region, Role
 from lab.accounts.passwords import verify_password
-from lab.core.links import external_url
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
-from lab.core.mail import MailError, send_mail
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.extensions import db
 from lab.pact import ledger
 from lab.pact.models import LedgerEntry, PactVersion
+from lab.pact.signals import entry_recorded
 from lab.pact.versions import current_version
 
 FOUNDING_DAY = date(2019, 1, 23)  # the Forum dell'innovazione sociale, Turin
@@ -109,7 +107,7 @@ def sign_pact(person, version: PactVersion, declaration: Declaration,
         if not options.may_sign:
             raise Conflict(options.why_not_sign())
         entry = _append("adhesion", person, mandate, version, declaration, signed_at, demo)
-    _notify(entry)
+    entry_recorded.send(entry)
     return entry
 
 
@@ -125,7 +123,7 @@ def withdraw(person, declaration: Declaration, signed_at: datetime | None = None
             raise Conflict(options.why_not_withdraw())
         entry = _append("withdrawal", person, mandate, options.last.version, declaration,
                         signed_at, demo)
-    _notify(entry)
+    entry_recorded.send(entry)
     return entry
 
 
@@ -154,30 +152,6 @@ def last_entry(region: Region, up_to_seq: int | None = None) -> LedgerEntry | No
     if up_to_seq is not None:
         query = query.where(LedgerEntry.seq <= up_to_seq)
     return db.session.scalar(query.order_by(LedgerEntry.seq.desc()).limit(1))
-
-
-def _notify(entry: LedgerEntry) -> None:
-    """Email the region's admins and the platform admins; a failed email loses no entry."""
-    recipients = db.session.scalars(select(User.email).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.ended_at.is_(None),
-        or_(RoleAssignment.role == Role.PLATFORM_ADMIN.value,
-            and_(RoleAssignment.role == Role.REGION_ADMIN.value,
-                 RoleAssignment.region_id == entry.region_id))).distinct())
-    with force_locale("it"):
-        kind = _("adesione") if entry.kind == "adhesion" else _("recesso")
-        subject = _("Registro del Patto: %(kind)s di %(region)s", kind=kind,
-                    region=entry.region.name_it)
-        body = _("Nel registro del Patto per l'innovazione sociale è stata iscritta la voce "
-                 "n. %(seq)d (%(kind)s) per %(region)s, firmata da %(name)s.\n\n"
-                 "Hash della voce: %(hash)s\n%(link)s\n",
-                 seq=entry.seq, kind=kind, region=entry.region.name_it, name=entry.signer_name,
-                 hash=entry.entry_hash,
-                 link=external_url("pact.entry", seq=entry.seq))
-    for email in recipients:
-        try:
-            send_mail(email, subject, body)
-        except MailError:
-            current_app.logger.warning("Pact notification to %s not sent", email)
 
 
 # --- the register as it stands, today or on a past day --------------------------------------

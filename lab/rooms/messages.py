@@ -24,10 +24,12 @@ from lab.rooms.batching import GroupCommit
 from lab.rooms.flood import flood_wait
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
 from lab.rooms.moderation import mute_end
+from lab.rooms.presence import presence
 from lab.rooms.serialize import message_json, new_message_json
 from lab.rooms.services import (
     LABORATORY_ROLES, can_moderate, can_read, laboratory_people, may_use, room_titles,
 )
+from lab.rooms.signals import mentioned
 
 EDIT_WINDOW = timedelta(minutes=15)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -246,6 +248,9 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
             outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
             events.message_posted(outcomes[n].payload, message.mentioned, message.author_name,
                                   room_titles(room_id) if message.mentioned else None)
+            if message.mentioned:
+                mentioned.send(room_id, seq=message.row["seq"], user_ids=message.mentioned,
+                               connected=presence().connected(message.mentioned))
     raced = [n for n in fresh if n not in created]
     if raced:  # stored meanwhile through another process, or refused by the database
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])

@@ -154,6 +154,8 @@ class Mention(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("room_messages.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     seen_at: Mapped[datetime | None]
+    # When the person was told: live in a room, or by email (at once or in the daily digest).
+    notified_at: Mapped[datetime | None]
 
     message: Mapped[Message] = relationship()
 
