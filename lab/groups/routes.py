@@ -61,15 +61,15 @@ def show(slug: str):
     """Show a group's purpose, coordinators, members by region and what they share."""
     group = queries.group_by_slug(slug)
     manager = current_user.is_authenticated and queries.can_manage(current_user, group)
+    coordinators = queries.coordinators(group)
     context = {
         "group": group,
-        "coordinators": queries.coordinators(group),
+        "coordinators": coordinators,
         "members_by_region": queries.members_by_region(group),
         "unrepresented": queries.unrepresented_regions(group),
         "membership": queries.open_membership(current_user, group) if current_user.is_authenticated else None,
         "declined": queries.last_decline(current_user, group) if current_user.is_authenticated else None,
-        "no_coordinator": None if group.is_open or queries.coordinators(group)
-        else services.no_coordinator_message(),
+        "no_coordinator": None if group.is_open or coordinators else services.no_coordinator_message(),
         "participant": queries.is_participant(current_user, group),
         "manager": manager,
         "requests": queries.pending_requests(group) if manager else [],

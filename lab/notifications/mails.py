@@ -141,7 +141,7 @@ def _on_mentioned(room_id: int, seq=None, user_ids=(), connected=(), **_extra) -
         if settings_of(person).mention_digest:
             continue
 
-        def compose(language, person=person):
+        def compose(language):
             return (_("%(name)s ti ha citato in «%(room)s»", name=message.author.full_name,
                       room=message.room.title()),
                     f"{_excerpt(message)}\n\n{_message_link(message)}\n")
