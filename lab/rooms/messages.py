@@ -249,8 +249,7 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
             events.message_posted(outcomes[n].payload, message.mentioned, message.author_name,
                                   room_titles(room_id) if message.mentioned else None)
             if message.mentioned:
-                mentioned.send(room_id, seq=message.row["seq"], user_ids=message.mentioned,
-                               connected=presence().connected(message.mentioned))
+                _tell_mentioned(room_id, message)
     raced = [n for n in fresh if n not in created]
     if raced:  # stored meanwhile through another process, or refused by the database
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])
@@ -264,6 +263,16 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
             outcomes[n] = (Posted(earlier.payload, created=False) if isinstance(earlier, Posted)
                            else earlier)
     return outcomes
+
+
+def _tell_mentioned(room_id: int, message: _Accepted) -> None:
+    """Let other domains react to a mention; the message is stored whatever they do."""
+    try:
+        mentioned.send(room_id, seq=message.row["seq"], user_ids=message.mentioned,
+                       connected=presence().connected(message.mentioned))
+    except Exception:  # noqa: BLE001 - a failed notice must not fail the batch that stored it
+        db.session.rollback()
+        current_app.logger.exception("Reacting to a mention in room %s failed", room_id)
 
 
 def _key(draft: _Draft) -> tuple[int, str]:
