@@ -39,3 +39,11 @@ def rerender() -> None:
     from lab.rooms.messages import rerender_stale
 
     click.echo(f"{rerender_stale()} messages rendered again")
+
+
+@lab_cli.command("send-digests")
+def send_digests() -> None:
+    """Mail each person who chose the daily digest their mentions of the last day (idempotent)."""
+    from lab.notifications.mails import send_digests as send
+
+    click.echo(f"Digests sent: {send()}")

@@ -56,8 +56,17 @@ def world(smtp):
 
 @pytest.mark.parametrize("endpoint", sorted(RULES))
 def test_route_answers_each_role_as_expected(app, world, endpoint):
-    people, ids = world
     method, template, expected = RULES[endpoint]
+    _check_each_role(app, world, method, template, expected)
+
+
+@pytest.mark.parametrize("method, template, expected", rooms_rules.LABORATORY_RULES)
+def test_the_laboratory_room_answers_each_role_as_expected(app, world, method, template, expected):
+    _check_each_role(app, world, method, template, expected)
+
+
+def _check_each_role(app, world, method, template, expected):
+    people, ids = world
     url = template.format(**ids)
     observed = {}
     for role in ROLES:

@@ -97,8 +97,9 @@ def accept_invitation(token: str):
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            flash(_("Account creato. Accedi con la password che hai scelto."), "success")
-            return redirect(url_for("accounts.sign_in", email=user.email))
+            sign_in_browser(user)
+            flash(_("Account creato: sei entrato nel Laboratorio."), "success")
+            return redirect(url_for("core.welcome"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
                            role_label=invitations.role_label(invitation.role))
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from lab.accounts.audit import record
 from lab.accounts.models import User, UserSession

@@ -11,20 +11,23 @@ class NavItem:
     label: object  # a lazy string, translated when the menu is drawn
     visible: Callable[[object], bool]
     order: int
+    # What waits for the person there (a number shown beside the label), if the entry counts any.
+    badge: Callable[[object], int] | None = None
 
 
 _ITEMS: list[NavItem] = []
 
 
-def add_nav_item(endpoint: str, label, order: int, visible=lambda user: True) -> None:
+def add_nav_item(endpoint: str, label, order: int, visible=lambda user: True, badge=None) -> None:
     if all(item.endpoint != endpoint for item in _ITEMS):
-        _ITEMS.append(NavItem(endpoint, label, visible, order))
+        _ITEMS.append(NavItem(endpoint, label, visible, order, badge))
         _ITEMS.sort(key=lambda item: item.order)
 
 
-def nav_items() -> list[tuple[str, str]]:
-    """Return (endpoint, label) for the entries the current person may see."""
-    return [(item.endpoint, str(item.label)) for item in _ITEMS if item.visible(current_user)]
+def nav_items() -> list[tuple[str, str, int]]:
+    """Return (endpoint, label, waiting) for the entries the current person may see."""
+    return [(item.endpoint, str(item.label), item.badge(current_user) if item.badge else 0)
+            for item in _ITEMS if item.visible(current_user)]
 
 
 def signed_in(user) -> bool:

@@ -1,8 +1,10 @@
 """Home page, health check and the npm packages the pages use."""
 from flask import abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from lab.core import bp
+from lab.core.start import start_for
 from lab.core.text import check_text, check_texts
 from lab.extensions import db
 
@@ -28,7 +30,15 @@ def refuse_invalid_text():
 @bp.get("/")
 def home():
     """Show what the Laboratory is and where to start."""
-    return render_template("core/home.html")
+    start = start_for(current_user) if current_user.is_authenticated else None
+    return render_template("core/home.html", start=start)
+
+
+@bp.get("/welcome")
+@login_required
+def welcome():
+    """Welcome a person who has just joined: their region, their groups, the Pact, the rooms."""
+    return render_template("core/welcome.html", start=start_for(current_user))
 
 
 @bp.get("/accessibility")

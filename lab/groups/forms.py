@@ -21,3 +21,8 @@ class CoordinatorForm(Form):
 
 class OpennessForm(Form):
     is_open = BooleanField(_l("Gruppo aperto: i delegati entrano senza attendere una decisione"))
+
+
+class DeclineForm(Form):
+    reason = StringField(_l("Motivo (facoltativo, lo vedrà chi ha chiesto)"),
+                         validators=[Length(max=500)])

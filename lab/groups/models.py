@@ -113,6 +113,8 @@ class Membership(db.Model):
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The reason a coordinator gave for declining the request, shown to the requester.
+    decision_note: Mapped[str | None] = mapped_column(String(500))
 
     group: Mapped[Group] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from lab.accounts.models import Region, User
+from lab.accounts.models import Region, Role, RoleAssignment, User
+from lab.core.timeutil import utcnow
 from lab.core.errors import NotFound
 from lab.extensions import db
 from lab.groups.models import Coordination, Group, Membership, MembershipStatus, OPEN_STATUSES
@@ -157,3 +158,29 @@ def delegates_not_coordinating(group: Group) -> list[User]:
                                 .options(selectinload(User.role_assignments))
                                 .order_by(User.full_name))
     return [person for person in people if person.is_delegate]
+
+
+def last_decline(user: User, group: Group) -> Membership | None:
+    """Return the person's latest request if it was declined and nothing newer is open."""
+    latest = db.session.scalar(select(Membership).where(
+        Membership.group_id == group.id, Membership.user_id == user.id)
+        .order_by(Membership.requested_at.desc(), Membership.id.desc()).limit(1))
+    return latest if latest is not None and latest.status == MembershipStatus.DECLINED else None
+
+
+def pending_requests_for(user: User) -> int:
+    """Count the requests waiting in the groups the person coordinates."""
+    if not user.is_authenticated:
+        return 0
+    coordinating = select(Coordination.group_id).where(Coordination.user_id == user.id,
+                                                       Coordination.ended_at.is_(None))
+    return db.session.scalar(select(func.count(Membership.id)).where(
+        Membership.group_id.in_(coordinating),
+        Membership.status == MembershipStatus.REQUESTED.value)) or 0
+
+
+def platform_admin_names() -> list[str]:
+    """Return the names of the platform admins, who appoint the coordinators."""
+    return list(db.session.scalars(select(User.full_name).where(
+        User.active, RoleAssignment.held(User.id, Role.PLATFORM_ADMIN, utcnow()))
+        .order_by(User.full_name)))

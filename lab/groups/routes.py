@@ -10,7 +10,7 @@ from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.security import platform_admin_required
 from lab.extensions import db
 from lab.groups import bp, queries, services
-from lab.groups.forms import CoordinatorForm, GroupForm, OpennessForm
+from lab.groups.forms import CoordinatorForm, DeclineForm, GroupForm, OpennessForm
 
 
 def _attempt(action, success: str) -> None:
@@ -61,15 +61,19 @@ def show(slug: str):
     """Show a group's purpose, coordinators, members by region and what they share."""
     group = queries.group_by_slug(slug)
     manager = current_user.is_authenticated and queries.can_manage(current_user, group)
+    coordinators = queries.coordinators(group)
     context = {
         "group": group,
-        "coordinators": queries.coordinators(group),
+        "coordinators": coordinators,
         "members_by_region": queries.members_by_region(group),
         "unrepresented": queries.unrepresented_regions(group),
         "membership": queries.open_membership(current_user, group) if current_user.is_authenticated else None,
+        "declined": queries.last_decline(current_user, group) if current_user.is_authenticated else None,
+        "no_coordinator": None if group.is_open or coordinators else services.no_coordinator_message(),
         "participant": queries.is_participant(current_user, group),
         "manager": manager,
         "requests": queries.pending_requests(group) if manager else [],
+        "decline_form": DeclineForm(),
         "button": ButtonForm(),
         "openness_form": OpennessForm(is_open=group.is_open),
     }
@@ -120,7 +124,9 @@ def decline(slug: str, membership_id: int):
     """Decline a request to join."""
     group = queries.group_by_slug(slug)
     membership = services.membership_in(group, membership_id)
-    _attempt(lambda: services.decline_request(current_user, membership), _("Richiesta rifiutata."))
+    reason = DeclineForm().reason.data or ""
+    _attempt(lambda: services.decline_request(current_user, membership, reason),
+             _("Richiesta rifiutata."))
     return _back(slug)
 
 

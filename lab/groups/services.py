@@ -13,8 +13,12 @@ from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 from lab.groups.models import Coordination, Group, Membership, MembershipStatus as Status
-from lab.groups.queries import can_manage, current_coordination, open_membership
-from lab.groups.signals import participation_ended
+from lab.groups.queries import (
+    can_manage, coordinators, current_coordination, open_membership, platform_admin_names,
+)
+from lab.groups.signals import (
+    coordinator_appointed, join_requested, participation_ended, request_decided,
+)
 
 
 @dataclass
@@ -88,6 +92,7 @@ def appoint_coordinator(actor: User, group: Group, person: User) -> Coordination
     record("group.coordinator_appointed", actor=actor, subject=person,
            region_id=person.region_id, group=group.slug)
     _commit(_("La persona coordina già questo gruppo."))
+    coordinator_appointed.send(group, coordination=coordination)
     return coordination
 
 
@@ -114,6 +119,8 @@ def ask_to_join(person: User, group: Group) -> Membership:
     if existing is not None:
         raise Conflict(_("Fai già parte di questo gruppo.") if existing.is_active
                        else _("La tua richiesta è già in attesa di una decisione."))
+    if not group.is_open and not coordinators(group):
+        raise DomainError(no_coordinator_message())
     if group.is_open:
         membership = _active_membership(group, person, None)
     else:
@@ -123,7 +130,16 @@ def ask_to_join(person: User, group: Group) -> Membership:
     record("group.member_joined" if group.is_open else "group.join_requested", actor=person,
            subject=person, region_id=person.region_id, group=group.slug)
     _commit(_("La tua richiesta è già stata registrata."))
+    if membership.is_pending:
+        join_requested.send(group, membership=membership)
     return membership
+
+
+def no_coordinator_message() -> str:
+    """Say why a closed group without coordinators takes no requests, and who can fix it."""
+    return _("Il gruppo non ha ancora un coordinatore che possa accogliere la richiesta. I "
+             "coordinatori sono nominati dagli amministratori della piattaforma: %(names)s.",
+             names=", ".join(platform_admin_names()) or "–")
 
 
 def accept_request(actor: User, membership: Membership) -> None:
@@ -133,17 +149,23 @@ def accept_request(actor: User, membership: Membership) -> None:
     record("group.member_accepted", actor=actor, subject=membership.user,
            region_id=membership.region_id, group=membership.group.slug)
     db.session.commit()
+    request_decided.send(membership.group, membership=membership, reason="")
 
 
-def decline_request(actor: User, membership: Membership) -> None:
-    """Decline a delegate's request to join."""
+def decline_request(actor: User, membership: Membership, reason: str = "") -> None:
+    """Decline a delegate's request to join, with an optional reason the requester will see."""
     _check_decision(actor, membership)
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise DomainError(_("Il motivo può avere al massimo 500 caratteri."))
     membership.status = Status.DECLINED.value
     membership.decided_at = utcnow()
     membership.decided_by_id = actor.id
+    membership.decision_note = reason or None
     record("group.request_declined", actor=actor, subject=membership.user,
            region_id=membership.region_id, group=membership.group.slug)
     db.session.commit()
+    request_decided.send(membership.group, membership=membership, reason=reason)
 
 
 def leave_group(person: User, group: Group) -> None:

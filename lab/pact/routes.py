@@ -1,7 +1,7 @@
 """Public pages of the Pact, the signing and withdrawal pages, and the register's exports."""
 import json
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,9 +20,11 @@ def register():
     """Show the Pact in force, who adheres to it, and the map of Italy by status."""
     as_of = date_arg("as_of")
     standings = services.register_as_of(as_of)
+    options = (services.signatory_options(current_user)
+               if current_user.is_authenticated and current_user.has_signatory_authority else None)
     return render_template("pact/register.html", version=versions.current_version(),
                            standings=standings, as_of=as_of, italy=italy_map(),
-                           by_slug={s.region.slug: s for s in standings})
+                           by_slug={s.region.slug: s for s in standings}, options=options)
 
 
 @bp.get("/versions/<int:number>")
@@ -41,8 +43,10 @@ def version(number: int):
 @throttle_codes
 def sign():
     """Sign the Pact on behalf of the delegate's region."""
-    version = versions.current_version()
-    mandate = services.check_signatory(current_user, version)
+    options = services.signatory_options(current_user)
+    if not options.may_sign:
+        return _nothing_to_do(options, options.why_not_sign())
+    version, mandate = options.version, options.mandate
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -56,7 +60,13 @@ def sign():
             return redirect(url_for("pact.entry", seq=entry.seq))
     status = 400 if form.errors else 200
     return render_template("pact/sign.html", form=form, version=version, mandate=mandate,
-                           last=services.last_entry(mandate.region)), status
+                           last=options.last), status
+
+
+def _nothing_to_do(options: services.SignatoryOptions, reason: str):
+    """Say up front why there is nothing to sign (or withdraw) and what the person can do."""
+    return render_template("pact/nothing_to_do.html", options=options, reason=reason), \
+        409 if request.method == "POST" else 200
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
@@ -64,7 +74,10 @@ def sign():
 @throttle_codes
 def withdraw():
     """Withdraw the delegate's region from the Pact, stating why."""
-    mandate = services.check_signatory(current_user, versions.current_version())
+    options = services.signatory_options(current_user)
+    if not options.may_withdraw:
+        return _nothing_to_do(options, options.why_not_withdraw())
+    mandate = services.check_signatory(current_user, options.version)
     form = WithdrawForm()
     if form.validate_on_submit():
         try:

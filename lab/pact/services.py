@@ -2,21 +2,20 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import force_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from lab.accounts import twofactor
 from lab.accounts.audit import record
-from lab.accounts.models import Region, Role, RoleAssignment, User
+from lab.accounts.models import Mandate, Region, Role
 from lab.accounts.passwords import verify_password
-from lab.core.links import external_url
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
-from lab.core.mail import send_mail
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.extensions import db
 from lab.pact import ledger
 from lab.pact.models import LedgerEntry, PactVersion
+from lab.pact.signals import entry_recorded
 from lab.pact.versions import current_version
 
 FOUNDING_DAY = date(2019, 1, 23)  # the Forum dell'innovazione sociale, Turin
@@ -34,16 +33,59 @@ class Declaration:
     reason: str = ""
 
 
-def check_signatory(person, version: PactVersion | None):
+def check_signatory(person, version: PactVersion | None) -> Mandate:
     """Return the mandate under which ``person`` may act for their region, or refuse."""
+    mandate = _signatory_mandate(person)
+    if version is None or version.status != "published":
+        raise DomainError(_("Si può aderire solo alla versione in vigore del Patto."))
+    return mandate
+
+
+def _signatory_mandate(person) -> Mandate:
     if person is None or not getattr(person, "is_authenticated", False):
         raise NotPermitted(_("Accedi per firmare il Patto."))
     mandate = person.current_mandate()
     if mandate is None or not person.has_role(Role.DELEGATE, mandate.region_id):
         raise NotPermitted(_("Non hai poteri di firma in corso per la tua Regione."))
-    if version is None or version.status != "published":
-        raise DomainError(_("Si può aderire solo alla versione in vigore del Patto."))
     return mandate
+
+
+@dataclass
+class SignatoryOptions:
+    """What a delegate with signatory authority can do for their region now, and why not more."""
+
+    mandate: Mandate
+    version: PactVersion | None  # the version in force
+    last: LedgerEntry | None  # the region's latest entry in the register
+
+    @property
+    def adheres_to_current(self) -> bool:
+        return (self.version is not None and self.last is not None
+                and self.last.kind == "adhesion" and self.last.version_number == self.version.number)
+
+    @property
+    def may_sign(self) -> bool:
+        return self.version is not None and not self.adheres_to_current
+
+    @property
+    def may_withdraw(self) -> bool:
+        return self.last is not None and self.last.kind == "adhesion"
+
+    def why_not_sign(self) -> str:
+        region = self.mandate.region.name(str(get_locale() or "it"))
+        if self.version is None:
+            return _("Nessuna versione del Patto è in vigore: non c'è nulla da firmare.")
+        return _("%(region)s aderisce già a questa versione del Patto.", region=region)
+
+    def why_not_withdraw(self) -> str:
+        region = self.mandate.region.name(str(get_locale() or "it"))
+        return _("%(region)s non aderisce al Patto.", region=region)
+
+
+def signatory_options(person) -> SignatoryOptions:
+    """Tell a delegate with signatory authority what they can sign or withdraw now; refuse others."""
+    mandate = _signatory_mandate(person)
+    return SignatoryOptions(mandate, current_version(), last_entry(mandate.region))
 
 
 def _check_declaration(person, declaration: Declaration, *required: str) -> None:
@@ -65,24 +107,27 @@ def sign_pact(person, version: PactVersion, declaration: Declaration,
     _check_declaration(person, declaration, "title", "place")
     region = mandate.region
     with ledger.ledger_locked():
-        last = last_entry(region)
-        if last and last.kind == "adhesion" and last.version_number == version.number:
-            raise Conflict(_("%(region)s aderisce già a questa versione del Patto.",
-                             region=region.name_it))
+        options = SignatoryOptions(mandate, version, last_entry(region))
+        if not options.may_sign:
+            raise Conflict(options.why_not_sign())
         entry = _append("adhesion", person, mandate, version, declaration, signed_at, demo)
+    entry_recorded.send(entry)
     return entry
 
 
 def withdraw(person, declaration: Declaration, signed_at: datetime | None = None,
              demo: bool = False) -> LedgerEntry:
     """Record the region's withdrawal from the Pact, with the stated reason."""
-    mandate = check_signatory(person, current_version())
+    version = current_version()
+    mandate = check_signatory(person, version)
     _check_declaration(person, declaration, "reason", "place")
     with ledger.ledger_locked():
-        last = last_entry(mandate.region)
-        if last is None or last.kind != "adhesion":
-            raise Conflict(_("%(region)s non aderisce al Patto.", region=mandate.region.name_it))
-        entry = _append("withdrawal", person, mandate, last.version, declaration, signed_at, demo)
+        options = SignatoryOptions(mandate, version, last_entry(mandate.region))
+        if not options.may_withdraw:
+            raise Conflict(options.why_not_withdraw())
+        entry = _append("withdrawal", person, mandate, options.last.version, declaration,
+                        signed_at, demo)
+    entry_recorded.send(entry)
     return entry
 
 
@@ -99,7 +144,6 @@ def _append(kind, person, mandate, version, declaration, signed_at, demo) -> Led
         })
         record(f"pact.{kind}", actor=person, region_id=mandate.region_id, seq=entry.seq,
                version=version.number, entry_hash=entry.entry_hash)
-        _notify(entry)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -112,27 +156,6 @@ def last_entry(region: Region, up_to_seq: int | None = None) -> LedgerEntry | No
     if up_to_seq is not None:
         query = query.where(LedgerEntry.seq <= up_to_seq)
     return db.session.scalar(query.order_by(LedgerEntry.seq.desc()).limit(1))
-
-
-def _notify(entry: LedgerEntry) -> None:
-    """Queue an email to the region's admins and the platform admins, sent once the entry commits."""
-    recipients = db.session.scalars(select(User.email).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
-        RoleAssignment.ended_at.is_(None),
-        or_(RoleAssignment.role == Role.PLATFORM_ADMIN.value,
-            and_(RoleAssignment.role == Role.REGION_ADMIN.value,
-                 RoleAssignment.region_id == entry.region_id))).distinct())
-    with force_locale("it"):
-        kind = _("adesione") if entry.kind == "adhesion" else _("recesso")
-        subject = _("Registro del Patto: %(kind)s di %(region)s", kind=kind,
-                    region=entry.region.name_it)
-        body = _("Nel registro del Patto per l'innovazione sociale è stata iscritta la voce "
-                 "n. %(seq)d (%(kind)s) per %(region)s, firmata da %(name)s.\n\n"
-                 "Hash della voce: %(hash)s\n%(link)s\n",
-                 seq=entry.seq, kind=kind, region=entry.region.name_it, name=entry.signer_name,
-                 hash=entry.entry_hash,
-                 link=external_url("pact.entry", seq=entry.seq))
-    for email in recipients:
-        send_mail(email, subject, body)
 
 
 # --- the register as it stands, today or on a past day --------------------------------------
@@ -154,6 +177,13 @@ class RegionStanding:
         if self.current_number is not None and self.entry.version_number != self.current_number:
             return "adhering_old"
         return "adhering"
+
+
+def standing_of(region: Region) -> RegionStanding:
+    """Return a region's standing in the register today."""
+    current = current_version()
+    return RegionStanding(region, last_entry(region), region.id in _founders(None),
+                          current.number if current else None)
 
 
 def register_as_of(day: date | None = None) -> list[RegionStanding]:

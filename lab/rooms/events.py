@@ -12,10 +12,15 @@ def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def message_posted(payload: dict, mentioned: list[int], author_name: str) -> None:
-    """Send a new message to the room, and a notice to each person it mentions."""
+def message_posted(payload: dict, mentioned: list[int], author_name: str,
+                   titles: dict[str, str] | None = None) -> None:
+    """Send a new message to the room, and a notice to each person it mentions.
+
+    The notice carries the room's title in each language (``titles``), since the person may be
+    reading another room.
+    """
     socketio.emit("message_posted", payload, to=room_channel(payload["room"]), namespace=NAMESPACE)
-    notice = {"room": payload["room"], "id": payload["id"], "by": author_name}
+    notice = {"room": payload["room"], "id": payload["id"], "by": author_name, "title": titles}
     for user_id in mentioned:
         socketio.emit("mention", notice, to=user_channel(user_id), namespace=NAMESPACE)
 

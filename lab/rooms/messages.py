@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lab.accounts.audit import record
-from lab.accounts.models import Role, RoleAssignment, User
+from lab.accounts.models import RoleAssignment, User
 from lab.accounts.auth import SignIn
 from lab.core.errors import DomainError, NotFound, NotPermitted, SignedOut
 from lab.core.markup import RENDERER_VERSION, render_markdown
@@ -25,8 +25,12 @@ from lab.rooms.batching import GroupCommit
 from lab.rooms.flood import flood_wait
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room, RoomKind
 from lab.rooms.moderation import mute_end
+from lab.rooms.presence import presence
 from lab.rooms.serialize import message_json, new_message_json
-from lab.rooms.services import can_moderate, can_read
+from lab.rooms.services import (
+    LABORATORY_ROLES, can_moderate, can_read, laboratory_people, may_use, room_titles,
+)
+from lab.rooms.signals import mentioned
 
 EDIT_WINDOW = timedelta(minutes=15)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -86,8 +90,8 @@ _ROOM, _NOW = bindparam("room_id"), bindparam("now")
 _POSTING_RIGHTS = (
     select(_users.c.id, _users.c.active, _users.c.region_id,
            _users.c.full_name, _rooms.c.kind, _rooms.c.group_id,
-           RoleAssignment.held(_users.c.id, Role.DELEGATE, _NOW).label("delegate"),
-           RoleAssignment.held(_users.c.id, Role.PLATFORM_ADMIN, _NOW).label("platform_admin"),
+           *(RoleAssignment.held(_users.c.id, role, _NOW).label(role.value)
+             for role in sorted(LABORATORY_ROLES)),
            participation(_users.c.id, _rooms.c.group_id).label("takes_part"),
            mute_end(_users.c.id, _rooms.c.id, _NOW).label("muted_until"),
            exists(select(_messages.c.id).where(
@@ -118,11 +122,8 @@ def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting
         raise SignedOut(_("Accedi per usare le stanze."))
     if rights.kind is None:
         raise NotFound(_("Stanza non trovata."))
-    if rights.kind == RoomKind.LABORATORY:
-        may_write = rights.delegate or rights.platform_admin
-    else:
-        may_write = rights.delegate and rights.takes_part
-    if not may_write:
+    roles = [role for role in LABORATORY_ROLES if getattr(rights, role.value)]
+    if not may_use(rights.kind, roles, lambda: rights.takes_part):
         raise NotPermitted(_("Non fai parte di questa stanza."))
     if rights.muted_until is not None:
         raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
@@ -248,7 +249,10 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
         if n in created:
             message = accepted[n]
             outcomes[n] = Posted(new_message_json(message.row, message.author_name), created=True)
-            events.message_posted(outcomes[n].payload, message.mentioned, message.author_name)
+            events.message_posted(outcomes[n].payload, message.mentioned, message.author_name,
+                                  room_titles(room_id) if message.mentioned else None)
+            if message.mentioned:
+                _tell_mentioned(room_id, message)
     raced = [n for n in fresh if n not in created]
     if raced:  # stored meanwhile through another process, or refused by the database
         stored = _stored_payloads(room_id, [drafts[n] for n in raced])
@@ -262,6 +266,16 @@ def _write_batch(room_id: int, drafts: list[_Draft]) -> list:
             outcomes[n] = (Posted(earlier.payload, created=False) if isinstance(earlier, Posted)
                            else earlier)
     return outcomes
+
+
+def _tell_mentioned(room_id: int, message: _Accepted) -> None:
+    """Let other domains react to a mention; the message is stored whatever they do."""
+    try:
+        mentioned.send(room_id, seq=message.row["seq"], user_ids=message.mentioned,
+                       connected=presence().connected(message.mentioned))
+    except Exception:  # noqa: BLE001 - a failed notice must not fail the batch that stored it
+        db.session.rollback()
+        current_app.logger.exception("Reacting to a mention in room %s failed", room_id)
 
 
 def _key(draft: _Draft) -> tuple[int, str]:
@@ -364,8 +378,7 @@ _batches = GroupCommit(_write_batch)
 def _mentionable(room: Posting) -> list[User]:
     """Return the people who may be mentioned in a room, longest names first."""
     if room.kind == RoomKind.LABORATORY:
-        ids = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.DELEGATE.value,
-                                                   RoleAssignment.ended_at.is_(None))
+        ids = laboratory_people()
     else:
         ids = list(participant_ids(room.group_id))
     people = db.session.scalars(select(User).where(User.id.in_(ids)))

@@ -21,7 +21,7 @@ KEY_MAX = 64
 
 
 class RoomKind(enum.StrEnum):
-    LABORATORY = "laboratory"  # every delegate
+    LABORATORY = "laboratory"  # every delegate, forum organiser and platform admin
     GROUP = "group"  # the group's own room, one per group
     EXTRA = "extra"  # more rooms a group's coordinators open
 
@@ -174,6 +174,8 @@ class Mention(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("room_messages.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     seen_at: Mapped[datetime | None]
+    # When the person was told: live in a room, or by email (at once or in the daily digest).
+    notified_at: Mapped[datetime | None]
 
     message: Mapped[Message] = relationship()
 

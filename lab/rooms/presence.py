@@ -9,6 +9,7 @@ from lab.rooms.live import redis_client, redis_prefix
 
 TTL = 90  # an entry left by a killed process disappears after this many seconds
 REFRESH = 30
+ANYWHERE = "any"  # the set of everyone in some room, beside one set per room
 
 
 class MemoryPresence:
@@ -32,6 +33,11 @@ class MemoryPresence:
         with self._lock:
             return {user for (room, _sid), user in self.local.items() if room == room_id}
 
+    def connected(self, user_ids) -> set[int]:
+        """Return which of these people are in some room now."""
+        with self._lock:
+            return set(self.local.values()) & set(user_ids)
+
     def refresh(self) -> None:
         """Nothing expires in memory."""
 
@@ -43,23 +49,30 @@ class RedisPresence(MemoryPresence):
         super().__init__()
         self.client, self.prefix = client, prefix
 
-    def _key(self, room_id: int) -> str:
+    def _key(self, room_id: int | str) -> str:
         return f"{self.prefix}presence:{room_id}"
 
     def enter(self, room_id: int, sid: str, user_id: int) -> None:
         super().enter(room_id, sid, user_id)
-        self.client.zadd(self._key(room_id), {f"{user_id}:{sid}": time.time() + TTL})
+        member = {f"{user_id}:{sid}": time.time() + TTL}
+        self.client.zadd(self._key(room_id), member)
+        self.client.zadd(self._key(ANYWHERE), member)
 
     def leave(self, room_id: int, sid: str) -> None:
         user_id = self.local.get((room_id, sid))
         super().leave(room_id, sid)
         if user_id is not None:
             self.client.zrem(self._key(room_id), f"{user_id}:{sid}")
+            if not self.rooms_of(sid):
+                self.client.zrem(self._key(ANYWHERE), f"{user_id}:{sid}")
 
-    def who(self, room_id: int) -> set[int]:
+    def who(self, room_id: int | str) -> set[int]:
         key = self._key(room_id)
         self.client.zremrangebyscore(key, "-inf", time.time())
         return {int(member.split(":", 1)[0]) for member in self.client.zrange(key, 0, -1)}
+
+    def connected(self, user_ids) -> set[int]:
+        return self.who(ANYWHERE) & set(user_ids)
 
     def refresh(self) -> None:
         """Renew this process's entries so they outlive the expiry."""
@@ -68,6 +81,7 @@ class RedisPresence(MemoryPresence):
         by_room = defaultdict(dict)
         for (room_id, sid), user_id in entries:
             by_room[room_id][f"{user_id}:{sid}"] = time.time() + TTL
+            by_room[ANYWHERE][f"{user_id}:{sid}"] = time.time() + TTL
         for room_id, members in by_room.items():
             self.client.zadd(self._key(room_id), members)
 

@@ -1,7 +1,7 @@
 """Room pages, the messages as JSON, search, edit history, mutes and opening rooms."""
 import uuid
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -33,7 +33,11 @@ def _flash_refusal(action) -> bool:
 @login_required
 def index():
     """List the person's rooms with their unread messages and mentions."""
-    return render_template("rooms/index.html", entries=services.rooms_for(current_user))
+    response = make_response(render_template("rooms/index.html",
+                                             entries=services.rooms_for(current_user)))
+    # Coming back from a room, the browser must ask again rather than show the counts it kept.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/groups/<slug>/room")

@@ -1,13 +1,15 @@
 """Rooms: who may enter, which rooms a person has, unread counts, history and search."""
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lab.accounts.audit import record
-from lab.accounts.models import User
+from lab.accounts.models import Role, RoleAssignment, User
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -17,6 +19,9 @@ from lab.rooms.models import Mention, Message, ReadState, Room, RoomKind
 
 PAGE_SIZE = 50
 LABORATORY_KEY = "laboratory"
+# Who uses the Laboratory-wide room; until events exist it is where forum organisers meet
+# the delegates.
+LABORATORY_ROLES = frozenset({Role.DELEGATE, Role.ORGANISER, Role.PLATFORM_ADMIN})
 
 
 @dataclass
@@ -28,13 +33,27 @@ class RoomEntry:
 
 # --- access -----------------------------------------------------------------------------------
 
+def may_use(kind: str, roles: Iterable[Role], takes_part: Callable[[], bool]) -> bool:
+    """The rule of who reads and writes in a room, for a person and for a row of the database.
+
+    ``roles`` are the roles the person holds now; ``takes_part`` tells (when asked) whether they
+    are a current member or coordinator of the room's group.
+    """
+    roles = set(roles)
+    if kind == RoomKind.LABORATORY:
+        return bool(roles & LABORATORY_ROLES)
+    return Role.DELEGATE in roles and takes_part()
+
+
+def held_roles(user: User) -> set[Role]:
+    return {Role(assignment.role) for assignment in user.active_roles()}
+
+
 def can_read(user: User, room: Room) -> bool:
     """Tell whether a person may read and write in a room, from the database as it is now."""
     if not (user.is_authenticated and user.active):
         return False
-    if room.kind == RoomKind.LABORATORY:
-        return user.is_delegate or user.is_platform_admin
-    return is_participant(user, room.group_id)
+    return may_use(room.kind, held_roles(user), lambda: is_participant(user, room.group_id))
 
 
 def can_moderate(user: User, room: Room) -> bool:
@@ -50,6 +69,16 @@ def room_by_id(room_id: int) -> Room:
     if room is None:
         raise NotFound(_("Stanza non trovata."))
     return room
+
+
+def room_titles(room_id: int) -> dict[str, str]:
+    """Return a room's title in each language of the platform."""
+    room = db.session.get(Room, room_id)
+    titles = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            titles[language] = room.title()
+    return titles
 
 
 def room_for(user: User, room_id: int) -> Room:
@@ -104,7 +133,7 @@ def open_room(actor: User, group: Group, name: str) -> Room:
 def rooms_for(user: User) -> list[RoomEntry]:
     """List the rooms a person may use, each with unread messages and unseen mentions."""
     rooms = []
-    if user.is_delegate or user.is_platform_admin:
+    if may_use(RoomKind.LABORATORY, held_roles(user), lambda: False):
         rooms.append(laboratory_room())
     for group in groups_of(user):
         rooms.append(group_room(group))
@@ -203,9 +232,17 @@ def _see_mentions(user: User, room: Room, seq: int) -> None:
 def room_people(room: Room) -> list[User]:
     """Return everyone who may use a room now, by name."""
     if room.kind == RoomKind.LABORATORY:
-        people = db.session.scalars(select(User).where(User.active).order_by(User.full_name)
-                                    .options(selectinload(User.role_assignments)))
-        return [p for p in people if p.is_delegate or p.is_platform_admin]
-    ids = participant_ids(room.group_id)
+        ids = laboratory_people()
+    else:
+        ids = list(participant_ids(room.group_id))
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active)
                                    .order_by(User.full_name)))
+
+
+def laboratory_people():
+    """Return (as a subquery) the ids of everyone who may use the Laboratory-wide room now."""
+    now = utcnow()
+    return select(RoleAssignment.user_id).where(
+        RoleAssignment.role.in_([role.value for role in LABORATORY_ROLES]),
+        RoleAssignment.started_at <= now,
+        RoleAssignment.ended_at.is_(None) | (RoleAssignment.ended_at > now))

@@ -6,7 +6,7 @@ revision (a JSON snapshot), and the public sees the revision last published
 (``practices.published_revision_id``, added after both tables exist).
 
 Revision ID: 0010_library
-Revises: 0008_job_failures
+Revises: 0009_notifications
 Create Date: 2026-11-30
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_library'
-down_revision = "0008_job_failures"
+down_revision = "0009_notifications"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,7 @@
   var pending = new Map();   // idempotency key -> {body, li}
   var lastId = 0;            // every id up to this one is on the page
   var closed = false;        // signed out or removed: stop reconnecting
-  var readSent = 0;
+  var readSent = Number(root.dataset.lastRead) || 0;
   var typingTimer = null;
   var lastTyping = 0;
 
@@ -220,6 +220,7 @@
       if (!ack || !ack.ok) { return; }
       if (ack.reload) { window.location.reload(); return; }
       ack.messages.forEach(add);
+      markRead();  // what the page showed before the socket was there to say so
       showPresent(ack.present);
       pending.forEach(function (_, key) { send(key); });  // same keys: stored once
     });
@@ -237,7 +238,7 @@
   socket.on("message_updated", function (m) { if (byId.has(m.id)) { add(m); } });
   socket.on("presence", function (p) { if (p.room === roomId) { showPresent(p.people); } });
   socket.on("typing", showTyping);
-  socket.on("mention", function (n) { if (n.room !== roomId) { setStatus(text(T.mention, {name: n.by}), true); } });
+  socket.on("mention", function (n) { if (n.room !== roomId) { showMention(n); } });
   socket.on("muted", function (n) { if (n.room === roomId) { feedback.textContent = n.message; } });
   socket.on("room_closed", function (n) { if (n.room === roomId) { stop(n.message); } });
   socket.on("signed_out", function (n) { stop(n.message); });
@@ -261,6 +262,16 @@
     });
   }
 
+  function showMention(n) {
+    // "{name} mentioned you in {room}.", with the room as a link to the message
+    var parts = T.mention.split("{room}");
+    var notice = element("p", "room-mention-notice", text(parts[0], {name: n.by}));
+    var link = element("a", null, n.title[lang] || n.title.it);
+    link.href = root.dataset.roomsUrl + "/" + n.room + "#m-" + n.id;
+    notice.append(link, text(parts[1] || "", {name: n.by}));
+    document.getElementById("room-mentions").appendChild(notice);
+  }
+
   function showTyping(t) {
     if (t.room !== roomId || t.user.id === me) { return; }
     typingLine.textContent = text(T.typingOne, {name: t.user.name});
@@ -268,12 +279,26 @@
     typingTimer = setTimeout(function () { typingLine.textContent = ""; }, 4000);
   }
 
+  function lastVisible() {
+    var bottom = Math.min(panel.getBoundingClientRect().bottom, window.innerHeight);
+    for (var id = lastId; id > readSent; id -= 1) {
+      var li = byId.get(id);
+      if (li && li.getBoundingClientRect().top < bottom) { return id; }
+    }
+    return readSent;
+  }
+
   function markRead() {
-    if (!socket.connected || document.hidden || lastId <= readSent || !nearBottom()) { return; }
-    readSent = lastId;
-    socket.emit("read", {room: roomId, id: lastId});
+    if (!socket.connected || document.hidden) { return; }
+    var upTo = lastVisible();
+    if (upTo <= readSent) { return; }
+    readSent = upTo;
+    socket.emit("read", {room: roomId, id: upTo}, function (ack) {
+      if (ack && ack.ok) { root.dataset.lastRead = ack.last_read; }
+    });
   }
   document.addEventListener("visibilitychange", markRead);
+  window.addEventListener("focus", markRead);
 
   // --- sending, editing, deleting -------------------------------------------------------------
 

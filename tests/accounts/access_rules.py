@@ -15,6 +15,8 @@ from tests.access import admins, everyone, platform_admin, signed_in
 RULES = {
     "core.home": ("GET", "/", everyone(200)),
     "core.accessibility": ("GET", "/accessibility", everyone(200)),
+    "core.welcome": ("GET", "/welcome", signed_in(200)),
+    "notifications.save": ("POST", "/account/notifications", signed_in(302)),
     "core.healthz": ("GET", "/healthz", everyone(200)),
     "core.vendor": ("GET", "/vendor/bootstrap-italia/dist/css/bootstrap-italia.min.css", everyone(200)),
     "static": ("GET", "/static/css/lab.css", everyone(200)),

@@ -42,8 +42,19 @@ def test_region_admin_invites_a_delegate_who_signs_up_from_the_email(client, smt
 
     user = db.session.scalar(select(User).where(User.email == "nuova@regione.piemonte.it"))
     assert user.region.slug == "piemonte" and user.has_role(Role.DELEGATE, user.region_id)
-    assert client.post("/sign-in", data={"email": user.email, "password": STRONG}).status_code == 302
     assert "Nuova Delegata" in client.get("/regions/piemonte").get_data(as_text=True)
+    assert client.post("/sign-in", data={"email": user.email, "password": STRONG}).status_code == 302
+
+
+def test_accepting_an_invitation_signs_in_and_welcomes(client, smtp, region_admin):
+    invitations.invite(region_admin, "benvenuta@example.org", Role.DELEGATE, region_admin.region)
+    response = client.post(path_of(smtp.last_link("benvenuta@example.org")), data={
+        "full_name": "Bianca Benvenuta", "password": STRONG, "confirm": STRONG})
+    assert response.status_code == 302 and response.location.endswith("/welcome")
+    page = client.get("/welcome").get_data(as_text=True)
+    assert "Benvenuto nel Laboratorio, Bianca Benvenuta" in page
+    assert 'href="/regions/piemonte"' in page and "Nel registro del Patto: Non aderisce" in page
+    assert 'href="/groups"' in page and 'href="/pact"' in page and 'href="/rooms"' in page
 
 
 def test_invitation_link_works_only_once(client, smtp, region_admin):

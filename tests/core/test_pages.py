@@ -9,6 +9,14 @@ def test_home_is_in_italian_by_default(client):
     assert "Politiche di prossimità e domiciliarità" in page
 
 
+def test_home_shows_a_forum_organiser_what_they_can_do(client, organiser):
+    assert "Cosa puoi fare" not in client.get("/").get_data(as_text=True)
+    sign_in(client, organiser)
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="start"' in page and "Forum ed eventi" in page
+    assert "La stanza di tutto il Laboratorio è aperta anche a te" in page and 'href="/rooms"' in page
+
+
 def test_language_switch_is_remembered_in_a_cookie(client):
     response = client.post("/lang", data={"lang": "en", "next": "/regions"})
     assert response.status_code == 302 and response.location.endswith("/regions")

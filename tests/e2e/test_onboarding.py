@@ -2,7 +2,6 @@
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, describe_violations, shot, sign_in, textbox
@@ -43,8 +42,8 @@ def _accept(page, link: str, name: str) -> None:
     textbox(page, "Nuova password").fill(STRONG_PASSWORD)
     textbox(page, "Ripeti la nuova password").fill(STRONG_PASSWORD)
     page.get_by_role("button", name="Crea l'account").click()
-    expect(page).to_have_url(re.compile(r"/sign-in\?email="))
-    expect(page.locator(".flash-messages")).to_contain_text("Account creato.")
+    expect(page).to_have_url(re.compile(r"/welcome$"))
+    expect(page.locator(".flash-messages")).to_contain_text("Account creato")
 
 
 def test_invited_delegate_signs_up_and_sees_their_region(page, browser, live_server):
@@ -62,10 +61,19 @@ def test_invited_delegate_signs_up_and_sees_their_region(page, browser, live_ser
     try:
         page = invitee.new_page()
         _accept(page, link, name)
-        expect(textbox(page, "Email")).to_have_value(email)
-        textbox(page, "Password").fill(STRONG_PASSWORD)
-        page.get_by_role("button", name="Accedi", exact=True).click()
-        expect(page).to_have_url(re.compile(r"/account$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Benvenuto nel Laboratorio, {name}")
+        start = page.locator("#start")
+        expect(start.get_by_role("link", name="Piemonte")).to_be_visible()
+        expect(start).to_contain_text("Non partecipi ancora a un gruppo")
+        for link in ("Scegli i gruppi", "Vai al Patto", "Vai alle stanze"):
+            expect(start.get_by_role("link", name=link)).to_be_visible()
+        shot(page, "welcome")
+        violations = check_accessibility(page)
+        assert violations == [], describe_violations(violations)
+        page.set_viewport_size({"width": 390, "height": 844})
+        shot(page, "welcome-390")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto("/account")
         expect(page.get_by_role("heading", level=1)).to_have_text("Il mio account")
         shot(page, "account")
 

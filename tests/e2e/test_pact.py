@@ -48,18 +48,23 @@ def test_signatory_signs_and_the_map_table_qr_and_pdf_show_it(page):
     assert violations == [], describe_violations(violations)
 
 
-def test_second_signature_gets_a_clear_message(page):
+def test_when_the_region_already_adheres_nothing_to_sign_is_said_up_front(page):
     sign_in(page, "firma.piemonte@laboratorio.example")
-    app, _recovery = set_up_two_factor(page)
+    page.goto("/pact")
+    actions = page.locator("#signatory-actions")
+    expect(actions).to_contain_text("non c'è nulla da firmare")
+    expect(page.get_by_role("link", name="Firma il Patto per la tua Regione")).to_have_count(0)
+    expect(actions.get_by_role("link", name="Registra il recesso")).to_be_visible()
+    shot(page, "pact-register-signatory-adhering")
     page.goto("/pact/sign")
-    expect(page.locator(".alert-info")).to_contain_text("aderisce già")
-    textbox(page, "La tua carica").fill("Assessore")
-    textbox(page, "Luogo della firma").fill("Torino")
-    page.locator("label[for=declared]").click()  # Bootstrap Italia draws the box on the label
-    page.get_by_label("Conferma con la tua password").fill(PASSWORD)
-    textbox(page, "Codice dell'app di autenticazione").fill(next_code(app))
-    page.get_by_role("button", name="Firma il Patto").click()
-    expect(page.locator("#form-errors")).to_contain_text("aderisce già a questa versione")
+    expect(page.locator(".alert-info")).to_contain_text("Piemonte aderisce già a questa versione")
+    expect(page.locator("form[method=post] button", has_text="Firma il Patto")).to_have_count(0)
+    expect(page.get_by_label("Conferma con la tua password")).to_have_count(0)
+    shot(page, "pact-nothing-to-sign")
+    violations = check_accessibility(page)
+    assert violations == [], describe_violations(violations)
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "pact-nothing-to-sign-390")
 
 
 def test_map_regions_are_keyboard_reachable_links(page):

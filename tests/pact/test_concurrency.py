@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lab.core.errors import Conflict
 from lab.extensions import db
-from lab.pact import integrity, ledger, services, versions
+from lab.pact import integrity, services, versions
 from lab.pact.models import LedgerEntry
 from tests.factories import make_person
 from tests.pact.conftest import declaration

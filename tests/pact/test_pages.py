@@ -48,7 +48,29 @@ def test_signing_through_the_form(client, signatory, version, smtp):
     again = client.post("/pact/sign", data={
         "title": "Assessore", "place": "Torino", "declared": "y", "password": PASSWORD,
         "code": next_code(signatory)})
-    assert again.status_code == 400 and "aderisce già" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "aderisce già" in again.get_data(as_text=True)
+
+
+def test_when_the_region_adheres_the_pages_say_so_up_front_and_offer_no_form(client, sign,
+                                                                                signatory):
+    sign(signatory)
+    sign_in_with_code(client, signatory, next_code(signatory))
+    register = client.get("/pact").get_data(as_text=True)
+    assert "Firma il Patto per la tua Regione" not in register
+    assert "non c'è nulla da firmare" in register and 'href="/pact/withdraw"' in register
+    page = client.get("/pact/sign")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Piemonte aderisce già a questa versione" in html
+    assert "<form method=\"post\" novalidate>" not in html and 'name="password"' not in html
+    assert "attendere una nuova versione" in html and 'href="/pact/withdraw"' in html
+
+
+def test_when_the_region_does_not_adhere_there_is_nothing_to_withdraw(client, signatory, version):
+    sign_in_with_code(client, signatory, next_code(signatory))
+    assert "Firma il Patto per la tua Regione" in client.get("/pact").get_data(as_text=True)
+    html = client.get("/pact/withdraw").get_data(as_text=True)
+    assert "Piemonte non aderisce al Patto." in html and 'name="password"' not in html
+    assert 'href="/pact/sign"' in html
 
 
 def test_signing_form_errors_record_nothing(client, signatory, version):

@@ -125,7 +125,6 @@ def test_register_on_a_past_day(sign, signatory):
 
 
 def test_crash_between_computing_and_storing_leaves_the_chain_intact(sign, signatory, monkeypatch):
-    from lab.pact import ledger
 
     def crash():
         raise RuntimeError("power cut")

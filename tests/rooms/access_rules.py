@@ -26,6 +26,16 @@ RULES = {
     "socketio": ("GET", "/socket.io", everyone(404)),
 }
 
+# The Laboratory-wide room: delegates, forum organisers and platform admins; not region admins.
+_LABORATORY = {**{role: 200 for role in ROLES}, "anonymous": 302, "region_admin": 403,
+               "other_region_admin": 403}
+LABORATORY_RULES = [
+    ("GET", "/rooms/{laboratory}", _LABORATORY),
+    ("GET", "/rooms/{laboratory}/messages?after=0", _LABORATORY),
+    ("POST", "/rooms/{laboratory}/messages",
+     {role: 302 if status == 200 else status for role, status in _LABORATORY.items()}),
+]
+
 
 def make_targets(people):
     import uuid
@@ -41,4 +51,5 @@ def make_targets(people):
     room = services.group_room(group)
     messages.post_message(coordinator, room.id, "Prova di messaggio", uuid.uuid4().hex)
     mute = moderation.mute_member(coordinator, room, member, 30)
-    return {"room_group": group.slug, "room": room.id, "mute": mute.id}
+    return {"room_group": group.slug, "room": room.id, "mute": mute.id,
+            "laboratory": services.laboratory_room().id}

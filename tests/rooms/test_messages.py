@@ -78,7 +78,9 @@ def test_a_muted_member_cannot_write_until_the_mute_ends(connect, room, delegate
 def test_mentions_notify_the_person_and_count_until_read(connect, room, delegate, coordinator):
     mentioned, author = connect(delegate), connect(coordinator)
     sent = author.send(room, "Ne parliamo con @Dario Delegato domani?")
-    assert mentioned.received("mention") == [{"room": room.id, "id": sent["id"], "by": "Cora Coordina"}]
+    assert mentioned.received("mention") == [{
+        "room": room.id, "id": sent["id"], "by": "Cora Coordina",
+        "title": {"it": "Dati aperti regionali", "en": "Open regional data"}}]
     assert db.session.scalar(select(Mention.user_id)) == delegate.id
     [entry] = [e for e in services.rooms_for(delegate) if e.room.id == room.id]
     assert (entry.unread, entry.mentions) == (1, 1)

@@ -187,9 +187,12 @@ def test_presence_follows_joins_and_disconnects(connect, room, delegate, coordin
     assert people == ["Dario Delegato"]
 
 
-def test_laboratory_room_is_for_every_delegate(connect, delegate, organiser):
+def test_laboratory_room_is_for_delegates_and_organisers(connect, delegate, organiser, region_admin):
     from lab.rooms.services import laboratory_room
 
     room = laboratory_room()
     assert connect(delegate).emit("join", {"room": room.id})["ok"]
-    assert connect(organiser).emit("join", {"room": room.id})["code"] == "forbidden"
+    organiser_socket = connect(organiser)
+    assert organiser_socket.emit("join", {"room": room.id})["ok"]
+    assert organiser_socket.send(room, "Il prossimo forum sarà a Bari.")["ok"]
+    assert connect(region_admin).emit("join", {"room": room.id})["code"] == "forbidden"
