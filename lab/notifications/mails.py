@@ -6,13 +6,12 @@ Each receiver below answers a signal of another domain; ``send_digests`` is run 
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import or_, select, update
 
 from lab.accounts.models import Role, RoleAssignment, User
 from lab.core.links import external_url
-from lab.core.mail import MailError, send_mail
+from lab.core.mail import send_mail
 from lab.core.timeutil import utcnow
 from lab.extensions import db
 from lab.groups.models import Group
@@ -38,11 +37,7 @@ def _tell(person: User, kind: str, compose) -> bool:
         subject, body = compose(language)
         body += "\n-- \n" + _("Scegli quali notifiche ricevere dal tuo account: %(link)s",
                               link=external_url("accounts.account"))
-    try:
-        send_mail(person.email, subject, body)
-    except MailError:
-        current_app.logger.warning("Notification (%s) to %s not sent", kind, person.email)
-        return False
+    send_mail(person.email, subject, body)
     return True
 
 
