@@ -1,10 +1,11 @@
 """The notification settings form on the account page."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from lab.core.forms import Form
 
-class NotificationForm(FlaskForm):
+
+class NotificationForm(Form):
     join_requests = BooleanField(_l("Richieste di partecipazione ai gruppi che coordino"))
     decisions = BooleanField(_l("Risposte alle mie richieste di partecipazione"))
     appointments = BooleanField(_l("Nomine a coordinatore di un gruppo"))
