@@ -1,4 +1,7 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
+import unicodedata
+from typing import Callable, Iterable, TypeVar
+
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -8,6 +11,7 @@ from lab.core.navigation import nav_items
 from lab.extensions import babel
 
 LANG_COOKIE = "lab_lang"
+T = TypeVar("T")
 
 
 # Dates in English pages follow British usage (day/month/year), as Italian ones do.
@@ -34,9 +38,27 @@ def chosen_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def shown_name(named) -> str:
+    """Return the name of a region or group in the reader's language."""
+    return named.name(chosen_language())
+
+
+def name_key(name: str) -> str:
+    """Sort key that orders names as a reader expects: accents and capitals do not count."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+
+
+def by_shown_name(items: Iterable[T], named: Callable[[T], object] = lambda item: item) -> list[T]:
+    """Sort regions or groups (or things ``named`` leads to) by the name the reader sees."""
+    return sorted(items, key=lambda item: name_key(shown_name(named(item))))
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["by_name"] = lambda items, attribute=None: by_shown_name(
+        items, (lambda item: getattr(item, attribute)) if attribute else (lambda item: item))
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")
 

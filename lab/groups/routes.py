@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from lab.accounts.forms import ButtonForm
 from lab.accounts.models import User
 from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.i18n import shown_name
 from lab.core.security import platform_admin_required
 from lab.extensions import db
 from lab.groups import bp, queries, services
@@ -80,7 +81,7 @@ def show(slug: str):
 
 def _coordinator_form(group) -> CoordinatorForm:
     form = CoordinatorForm()
-    form.person.choices = [SelectChoice(p.id, f"{p.full_name} ({p.region.name_it if p.region else '–'})")
+    form.person.choices = [SelectChoice(p.id, f"{p.full_name} ({shown_name(p.region) if p.region else '–'})")
                            for p in queries.delegates_not_coordinating(group)]
     return form
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 class VersionForm(FlaskForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Testo (Markdown)"), validators=[DataRequired(), Length(max=200_000)],
-                         render_kw={"rows": 20})
+                         render_kw={"rows": 20, "lang": "it"})  # the Pact is written in Italian
 
 
 class SignForm(FlaskForm):

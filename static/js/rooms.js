@@ -202,6 +202,9 @@
   });
   if (byId.size) { lastId = Math.max.apply(null, Array.from(byId.keys())); }
   panel.scrollTop = panel.scrollHeight;
+  // On a phone the room opens on the latest messages and the box to write, as chats do (rooms.css
+  // sizes the panel so that both fit one screen); the heading is a scroll up.
+  if (composer.getBoundingClientRect().bottom > window.innerHeight) { composer.scrollIntoView({block: "end"}); }
   var older = document.getElementById("room-older");
   if (older) { older.addEventListener("click", loadOlder); }
   panel.addEventListener("scroll", function () {

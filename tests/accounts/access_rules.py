@@ -9,6 +9,7 @@ from tests.access import admins, everyone, signed_in
 RULES = {
     "core.home": ("GET", "/", everyone(200)),
     "core.accessibility": ("GET", "/accessibility", everyone(200)),
+    "core.favicon": ("GET", "/favicon.ico", everyone(200)),
     "core.healthz": ("GET", "/healthz", everyone(200)),
     "core.vendor": ("GET", "/vendor/bootstrap-italia/dist/css/bootstrap-italia.min.css", everyone(200)),
     "static": ("GET", "/static/css/lab.css", everyone(200)),

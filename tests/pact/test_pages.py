@@ -106,3 +106,14 @@ def test_admin_publishes_a_new_version_and_sees_the_diff(client, admin, version)
     assert version.status == "superseded"
     page = client.get("/pact/versions/2").get_data(as_text=True)
     assert "Modifiche rispetto alla versione 1" in page
+
+
+def test_english_register_names_orders_and_labels_regions_in_english(client, sign, signatory):
+    sign(signatory)
+    client.get("/pact")  # an Italian page first: the labels are not kept from one language to the other
+    client.set_cookie("lab_lang", "en")
+    page = client.get("/pact").get_data(as_text=True)
+    rows = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
+    assert rows[:4] == ["Abruzzo", "Aosta Valley", "Apulia", "Autonomous Province of Bolzano"]
+    assert rows == sorted(rows, key=str.casefold) and len(rows) == 21
+    assert 'aria-label="Piedmont: Adheres"' in page and ">Aderisce<" not in page
