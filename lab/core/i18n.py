@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from lab.core.markup import markdown_filter
 from lab.core.navigation import nav_items
+from lab.core.timeutil import format_day, format_moment, format_utc
 from lab.extensions import babel
 
 LANG_COOKIE = "lab_lang"
@@ -57,6 +58,7 @@ def by_shown_name(items: Iterable[T], named: Callable[[T], object] = lambda item
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters.update(moment=format_moment, day=format_day, utc=format_utc)
     app.jinja_env.filters["by_name"] = lambda items, attribute=None: by_shown_name(
         items, (lambda item: getattr(item, attribute)) if attribute else (lambda item: item))
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -21,7 +21,7 @@
   var textarea = document.getElementById("body");
   var EDIT_WINDOW_MS = 15 * 60 * 1000;
   var timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "it-IT",
-    {timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short"});
+    {timeZone: "Europe/Rome", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"});
 
   var byId = new Map();      // message id -> <li>
   var pending = new Map();   // idempotency key -> {body, li}

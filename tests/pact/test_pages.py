@@ -4,9 +4,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lab.extensions import db
-from lab.pact import ledger
+from lab.pact import ledger, services
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.pact.conftest import declaration
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -117,3 +118,16 @@ def test_english_register_names_orders_and_labels_regions_in_english(client, sig
     assert rows[:4] == ["Abruzzo", "Aosta Valley", "Apulia", "Autonomous Province of Bolzano"]
     assert rows == sorted(rows, key=str.casefold) and len(rows) == 21
     assert 'aria-label="Piedmont: Adheres"' in page and ">Aderisce<" not in page
+
+
+def test_entry_page_shows_rome_time_with_its_zone_and_the_utc_record(client, sign, signatory):
+    sign(signatory)
+    page = client.get("/pact/ledger/1").get_data(as_text=True)
+    assert re.search(r"\d{2}:\d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)", page)
+
+
+def test_entry_page_has_no_stray_comma_without_a_title(client, sign, signatory):
+    sign(signatory)
+    services.withdraw(signatory, declaration(title=""))  # the withdrawal form asks for no title
+    page = client.get("/pact/ledger/2").get_data(as_text=True)
+    assert '<dd class="col-sm-8" lang="it">Fiorella Firma</dd>' in page
