@@ -33,6 +33,11 @@ def all_groups() -> list[Group]:
     return list(db.session.scalars(select(Group).order_by(Group.position, Group.name_it)))
 
 
+def theme_groups() -> list[Group]:
+    """Return the groups of the Pact's eight themes, in the Pact's order."""
+    return list(db.session.scalars(select(Group).where(Group.is_theme).order_by(Group.position)))
+
+
 def group_summaries() -> list[GroupSummary]:
     """List every group with its number of current members and of regions they represent."""
     counts = dict(

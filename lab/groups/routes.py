@@ -33,10 +33,17 @@ def _back(slug: str):
     return redirect(url_for("groups.show", slug=slug))
 
 
+@bp.app_template_global()
+def theme_groups():
+    """Give the home page the groups of the Pact's themes (the core knows no groups)."""
+    return queries.theme_groups()
+
+
 @bp.get("/groups")
 def index():
-    """List the working groups with their members and regions."""
-    return render_template("groups/index.html", summaries=queries.group_summaries())
+    """List the working groups with their members and regions, the person's own first."""
+    return render_template("groups/index.html", summaries=queries.group_summaries(),
+                           mine=queries.groups_of(current_user))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])

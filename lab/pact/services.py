@@ -181,6 +181,11 @@ def register_as_of(day: date | None = None) -> list[RegionStanding]:
     return [RegionStanding(r, entries.get(r.id), r.id in founders, number) for r in regions]
 
 
+def standing_of(region: Region) -> RegionStanding:
+    """Return one region's standing in the register today."""
+    return next(s for s in register_as_of() if s.region.id == region.id)
+
+
 def _founders(bound: int | None) -> set[int]:
     start, end = rome_day_bounds(FOUNDING_DAY)
     query = select(LedgerEntry.region_id).where(

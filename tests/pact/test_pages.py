@@ -131,3 +131,9 @@ def test_entry_page_has_no_stray_comma_without_a_title(client, sign, signatory):
     services.withdraw(signatory, declaration(title=""))  # the withdrawal form asks for no title
     page = client.get("/pact/ledger/2").get_data(as_text=True)
     assert '<dd class="col-sm-8" lang="it">Fiorella Firma</dd>' in page
+
+
+def test_region_page_shows_its_adhesion_with_the_entry(client, sign, signatory):
+    sign(signatory)
+    page = client.get("/regions/piemonte").get_data(as_text=True)
+    assert "<strong>Aderisce</strong>" in page and 'href="/pact/ledger/1"' in page
