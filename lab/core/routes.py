@@ -61,7 +61,8 @@ def vendor(filename: str):
         abort(404)
     if filename == BOOTSTRAP_CSS:
         css = _bootstrap_css(Path(current_app.config["NODE_MODULES_DIR"]) / BOOTSTRAP_CSS)
-        return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=86400"})
+        return Response(css, mimetype="text/css",
+                        headers={"Cache-Control": "public, max-age=86400"})
     return send_from_directory(current_app.config["NODE_MODULES_DIR"], filename, max_age=86400)
 
 

@@ -88,7 +88,8 @@ def show(slug: str):
 
 def _coordinator_form(group) -> CoordinatorForm:
     form = CoordinatorForm()
-    form.person.choices = [SelectChoice(p.id, f"{p.full_name} ({shown_name(p.region) if p.region else '–'})")
+    form.person.choices = [
+        SelectChoice(p.id, f"{p.full_name} ({shown_name(p.region) if p.region else '–'})")
                            for p in queries.delegates_not_coordinating(group)]
     return form
 

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_moment_is_shown_in_rome_with_its_zone_winter_and_summer(app):
     with app.test_request_context():
         assert format_moment(datetime(2019, 1, 23, 10, 0)) == "23 gen 2019, 11:00 CET"
-        assert format_moment(datetime(2026, 7, 1, 22, 0, 5), seconds=True) == "2 lug 2026, 00:00:05 CEST"
+        summer = datetime(2026, 7, 1, 22, 0, 5)
+        assert format_moment(summer, seconds=True) == "2 lug 2026, 00:00:05 CEST"
     with app.test_request_context(headers={"Cookie": "lab_lang=en"}):
         refresh()  # the suite's app context would keep the Italian of the first request
         assert format_moment(datetime(2019, 1, 23, 10, 0)) == "23 Jan 2019, 11:00 CET"
@@ -32,7 +33,8 @@ def test_a_utc_record_says_utc():
 
 
 def test_templates_and_code_format_time_only_through_the_core_filters():
-    other_ways = re.compile(r"datetimeformat|dateformat|timeformat|strftime|format_datetime|format_date\(")
+    other_ways = re.compile(
+        r"datetimeformat|dateformat|timeformat|strftime|format_datetime|format_date\(")
     found = [f"{path.relative_to(ROOT)}:{number}"
              for folder, pattern in (("templates", "**/*.html"), ("lab", "**/*.py"))
              for path in (ROOT / folder).glob(pattern) if path.name != "timeutil.py"

@@ -115,7 +115,7 @@ def test_home_links_the_pact_and_each_theme_to_its_group(client):
     assert 'href="/pact"' in page.split('id="intro-title"')[1]
     themes = page.split('id="themes-title"')[1]
     assert themes.count('href="/groups/') == 8
-    assert '<a class="card-title h5 mb-0 d-block" href="/groups/prossimita-domiciliarita">' in themes
+    assert 'href="/groups/prossimita-domiciliarita">Politiche di prossimità' in themes
 
 
 def test_favicon_is_served(client):

@@ -111,7 +111,7 @@ def test_admin_publishes_a_new_version_and_sees_the_diff(client, admin, version)
 
 def test_english_register_names_orders_and_labels_regions_in_english(client, sign, signatory):
     sign(signatory)
-    client.get("/pact")  # an Italian page first: the labels are not kept from one language to the other
+    client.get("/pact")  # an Italian page first: its labels must not stay for the English one
     client.set_cookie("lab_lang", "en")
     page = client.get("/pact").get_data(as_text=True)
     rows = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
