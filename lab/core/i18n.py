@@ -1,6 +1,6 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
 import unicodedata
-from typing import Callable, Iterable, TypeVar
+from typing import Iterable
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
@@ -12,7 +12,6 @@ from lab.core.timeutil import format_day, format_moment, format_utc
 from lab.extensions import babel
 
 LANG_COOKIE = "lab_lang"
-T = TypeVar("T")
 
 
 # Dates in English pages follow British usage (day/month/year), as Italian ones do.
@@ -50,17 +49,18 @@ def name_key(name: str) -> str:
     return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
 
 
-def by_shown_name(items: Iterable[T], named: Callable[[T], object] = lambda item: item) -> list[T]:
-    """Sort regions or groups (or things ``named`` leads to) by the name the reader sees."""
-    return sorted(items, key=lambda item: name_key(shown_name(named(item))))
+def by_shown_name(items: Iterable, attribute: str | None = None) -> list:
+    """Sort regions or groups, or things whose ``attribute`` is one, by the name the reader sees."""
+    def key(item) -> str:
+        return name_key(shown_name(getattr(item, attribute) if attribute else item))
+    return sorted(items, key=key)
 
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters.update(moment=format_moment, day=format_day, utc=format_utc)
-    app.jinja_env.filters["by_name"] = lambda items, attribute=None: by_shown_name(
-        items, (lambda item: getattr(item, attribute)) if attribute else (lambda item: item))
+    app.jinja_env.filters["by_name"] = by_shown_name
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")
 
