@@ -10,13 +10,14 @@ from lab.accounts.forms import (
 )
 from lab.accounts.models import Role, RoleAssignment
 from lab.core.errors import DomainError
+from lab.core.i18n import by_shown_name, shown_name
 from lab.core.security import admin_required
 from lab.extensions import db
 
 
 def _region_choices(actor) -> list[SelectChoice]:
-    regions = services.all_regions()
-    choices = [SelectChoice(str(r.id), r.name_it) for r in regions
+    regions = by_shown_name(services.all_regions())
+    choices = [SelectChoice(str(r.id), shown_name(r)) for r in regions
                if actor.is_platform_admin or r.id in actor.administered_region_ids()]
     return [SelectChoice("", _("— nessuna —"))] + choices if actor.is_platform_admin else choices
 

@@ -3,7 +3,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from lab.accounts import bp
-from lab.accounts.audit import AuditFilter, known_actions, visible_entries
+from lab.accounts.audit import AuditFilter, action_label, known_actions, visible_entries
 from lab.accounts.services import all_regions
 from lab.core.params import date_arg, id_arg, page_arg
 from lab.core.security import admin_required
@@ -26,4 +26,5 @@ def log():
     if not current_user.is_platform_admin:
         regions = [r for r in regions if r.id in current_user.administered_region_ids()]
     return render_template("accounts/admin/audit.html", entries=entries, has_more=has_more,
-                           audit_filter=audit_filter, actions=known_actions(), regions=regions)
+                           audit_filter=audit_filter, regions=regions, action_label=action_label,
+                           actions=sorted(known_actions(), key=action_label))

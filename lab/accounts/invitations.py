@@ -128,18 +128,31 @@ def role_label(role: str) -> str:
     }[Role(role)]
 
 
+class InvitationClosed(DomainError):
+    """The link's invitation can no longer be accepted: it was used, revoked or has expired."""
+
+    STATES = ("accepted", "revoked", "expired")
+
+    def __init__(self, state: str):
+        titles = {"accepted": _("Invito già usato"), "revoked": _("Invito revocato"),
+                  "expired": _("Invito scaduto")}
+        messages = {
+            "accepted": _("Questo invito è già stato usato: accedi con la tua password."),
+            "revoked": _("Questo invito è stato revocato."),
+            "expired": _("Questo invito è scaduto: chiedi a chi ti ha invitato di reinviarlo."),
+        }
+        super().__init__(messages[state])
+        self.state = state
+        self.title = titles[state]
+
+
 def pending_invitation(token: str) -> Invitation:
     """Return the invitation a link points to, if it can still be accepted."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
     if invitation is None:
         raise NotFound(_("Questo invito non esiste o è stato sostituito da uno più recente."))
-    messages = {
-        "accepted": _("Questo invito è già stato usato: accedi con la tua password."),
-        "revoked": _("Questo invito è stato revocato."),
-        "expired": _("Questo invito è scaduto: chiedi a chi ti ha invitato di reinviarlo."),
-    }
-    if invitation.status in messages:
-        raise DomainError(messages[invitation.status])
+    if invitation.status in InvitationClosed.STATES:
+        raise InvitationClosed(invitation.status)
     return invitation
 
 

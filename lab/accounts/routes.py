@@ -89,7 +89,10 @@ def reset_password(token: str):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Create an account from an invitation link."""
-    invitation = invitations.pending_invitation(token)
+    try:
+        invitation = invitations.pending_invitation(token)
+    except invitations.InvitationClosed as closed:
+        return render_template("accounts/invitation_closed.html", closed=closed), 400
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

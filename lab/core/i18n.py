@@ -1,10 +1,14 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
+import unicodedata
+from typing import Iterable
+
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from lab.core.markup import markdown_filter
 from lab.core.navigation import nav_items
+from lab.core.timeutil import format_day, format_moment, format_utc
 from lab.extensions import babel
 
 LANG_COOKIE = "lab_lang"
@@ -34,9 +38,29 @@ def chosen_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def shown_name(named) -> str:
+    """Return the name of a region or group in the reader's language."""
+    return named.name(chosen_language())
+
+
+def name_key(name: str) -> str:
+    """Sort key that orders names as a reader expects: accents and capitals do not count."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+
+
+def by_shown_name(items: Iterable, attribute: str | None = None) -> list:
+    """Sort regions or groups, or things whose ``attribute`` is one, by the name the reader sees."""
+    def key(item) -> str:
+        return name_key(shown_name(getattr(item, attribute) if attribute else item))
+    return sorted(items, key=key)
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters.update(moment=format_moment, day=format_day, utc=format_utc)
+    app.jinja_env.filters["by_name"] = by_shown_name
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")
 

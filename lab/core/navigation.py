@@ -34,9 +34,9 @@ def signed_in(user) -> bool:
     return user.is_authenticated
 
 
-def any_admin(user) -> bool:
-    return user.is_authenticated and (user.is_platform_admin or user.is_region_admin)
-
-
 def platform_admin(user) -> bool:
     return user.is_authenticated and user.is_platform_admin
+
+
+def any_admin(user) -> bool:
+    return user.is_authenticated and (user.is_platform_admin or user.is_region_admin)

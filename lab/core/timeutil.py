@@ -2,6 +2,9 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+from flask_babel import get_locale
+
 ROME = ZoneInfo("Europe/Rome")
 
 
@@ -24,3 +27,24 @@ def rome_today() -> date:
 def to_rome_date(moment: datetime) -> date:
     """The calendar day in Rome of a naive-UTC moment."""
     return moment.replace(tzinfo=UTC).astimezone(ROME).date()
+
+
+# How pages show time, as Jinja filters (lab.core.i18n registers them) and for messages built in
+# Python: a moment in Rome's time with its zone, a day without a time, a UTC record said as UTC.
+
+def format_moment(moment: datetime, seconds: bool = False) -> str:
+    """Show a naive-UTC moment in Rome's time with its zone: "23 gen 2019, 11:00 CET"."""
+    pattern = "d MMM y, HH:mm:ss z" if seconds else "d MMM y, HH:mm z"
+    return babel_dates.format_datetime(moment.replace(tzinfo=UTC), pattern, tzinfo=ROME,
+                                       locale=get_locale())
+
+
+def format_day(value: date | datetime, style: str = "medium") -> str:
+    """Show a date, or the day in Rome of a naive-UTC moment, without a time."""
+    day = to_rome_date(value) if isinstance(value, datetime) else value
+    return babel_dates.format_date(day, style, locale=get_locale())
+
+
+def format_utc(moment: datetime) -> str:
+    """Show a moment that a record keeps in UTC as it is kept: "2019-01-23 10:00:00 UTC"."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from lab.accounts.models import Region, Role, RoleAssignment, User
 from lab.core.timeutil import utcnow
 from lab.core.errors import NotFound
+from lab.core.i18n import by_shown_name, name_key, shown_name
 from lab.extensions import db
 from lab.groups.models import Coordination, Group, Membership, MembershipStatus, OPEN_STATUSES
 
@@ -31,6 +32,11 @@ def group_by_slug(slug: str) -> Group:
 
 def all_groups() -> list[Group]:
     return list(db.session.scalars(select(Group).order_by(Group.position, Group.name_it)))
+
+
+def theme_groups() -> list[Group]:
+    """Return the groups of the Pact's eight themes, in the Pact's order."""
+    return list(db.session.scalars(select(Group).where(Group.is_theme).order_by(Group.position)))
 
 
 def group_summaries() -> list[GroupSummary]:
@@ -130,7 +136,8 @@ def members_by_region(group: Group) -> list[tuple[Region | None, list[Membership
     by_region: dict[Region | None, list[Membership]] = defaultdict(list)
     for membership in members:
         by_region[membership.region].append(membership)
-    ordered = sorted(by_region.items(), key=lambda item: (item[0] is None, getattr(item[0], "name_it", "")))
+    ordered = sorted(by_region.items(), key=lambda item: (
+        item[0] is None, "" if item[0] is None else name_key(shown_name(item[0]))))
     return [(region, sorted(ms, key=lambda m: m.user.full_name)) for region, ms in ordered]
 
 
@@ -138,8 +145,7 @@ def unrepresented_regions(group: Group) -> list[Region]:
     represented = select(Membership.region_id).where(
         Membership.group_id == group.id, Membership.status == ACTIVE,
         Membership.region_id.is_not(None))
-    return list(db.session.scalars(
-        select(Region).where(Region.id.not_in(represented)).order_by(Region.name_it)))
+    return by_shown_name(db.session.scalars(select(Region).where(Region.id.not_in(represented))))
 
 
 def pending_requests(group: Group) -> list[Membership]:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from lab.accounts.forms import ButtonForm
 from lab.accounts.models import User
 from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.i18n import shown_name
 from lab.core.security import platform_admin_required
 from lab.extensions import db
 from lab.groups import bp, queries, services
@@ -32,10 +33,17 @@ def _back(slug: str):
     return redirect(url_for("groups.show", slug=slug))
 
 
+@bp.app_template_global()
+def theme_groups():
+    """Give the home page the groups of the Pact's themes (the core knows no groups)."""
+    return queries.theme_groups()
+
+
 @bp.get("/groups")
 def index():
-    """List the working groups with their members and regions."""
-    return render_template("groups/index.html", summaries=queries.group_summaries())
+    """List the working groups with their members and regions, the person's own first."""
+    return render_template("groups/index.html", summaries=queries.group_summaries(),
+                           mine=queries.groups_of(current_user))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -84,7 +92,8 @@ def show(slug: str):
 
 def _coordinator_form(group) -> CoordinatorForm:
     form = CoordinatorForm()
-    form.person.choices = [SelectChoice(p.id, f"{p.full_name} ({p.region.name_it if p.region else '–'})")
+    form.person.choices = [
+        SelectChoice(p.id, f"{p.full_name} ({shown_name(p.region) if p.region else '–'})")
                            for p in queries.delegates_not_coordinating(group)]
     return form
 

@@ -10,7 +10,7 @@ from lab.core.forms import Form
 class VersionForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Testo (Markdown)"), validators=[DataRequired(), Length(max=200_000)],
-                         render_kw={"rows": 20})
+                         render_kw={"rows": 20, "lang": "it"})  # the Pact is written in Italian
 
 
 class SignatoryConfirmation(Form):

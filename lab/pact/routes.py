@@ -27,6 +27,12 @@ def register():
                            by_slug={s.region.slug: s for s in standings}, options=options)
 
 
+@bp.app_template_global()
+def pact_standing(region):
+    """Give a region's page its standing in the register (accounts knows nothing of the Pact)."""
+    return services.standing_of(region)
+
+
 @bp.get("/versions/<int:number>")
 def version(number: int):
     """Show one version of the Pact and what changed from the one before."""

@@ -182,7 +182,7 @@ class RegionStanding:
 def standing_of(region: Region) -> RegionStanding:
     """Return a region's standing in the register today."""
     current = current_version()
-    return RegionStanding(region, last_entry(region), region.id in _founders(None),
+    return RegionStanding(region, last_entry(region), region.istat_code in _founders(None),
                           current.number if current else None)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import Row, bindparam, exists, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -17,7 +17,7 @@ from lab.accounts.auth import SignIn
 from lab.core.errors import DomainError, NotFound, NotPermitted, SignedOut
 from lab.core.markup import RENDERER_VERSION, render_markdown
 from lab.core.text import check_text
-from lab.core.timeutil import utcnow
+from lab.core.timeutil import format_moment, utcnow
 from lab.extensions import db
 from lab.groups.queries import participant_ids, participation
 from lab.rooms import events
@@ -127,7 +127,7 @@ def _posting(rights: Row | None, author: User | SignIn, room_id: int) -> Posting
         raise NotPermitted(_("Non fai parte di questa stanza."))
     if rights.muted_until is not None:
         raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-                             time=format_datetime(rights.muted_until, "short")))
+                             time=format_moment(rights.muted_until)))
     return Posting(room_id, rights.kind, rights.group_id, author.id, rights.region_id,
                    rights.full_name)
 

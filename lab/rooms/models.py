@@ -6,11 +6,12 @@ acknowledge, replay after and de-duplicate by, over Socket.IO and HTTP alike.
 import enum
 from datetime import datetime
 
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.accounts.models import Region, User
+from lab.core.i18n import shown_name
 from lab.core.markup import RENDERER_VERSION, render_markdown
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -54,7 +55,7 @@ class Room(db.Model):
         """Return the room's name in the current language."""
         if self.kind == RoomKind.LABORATORY:
             return _("Tutto il Laboratorio")
-        return self.name or self.group.name(str(get_locale() or "it"))
+        return self.name or shown_name(self.group)
 
     def __repr__(self) -> str:
         return f"<Room {self.id} {self.kind} group={self.group_id}>"

@@ -1,13 +1,13 @@
 """Coordinators keeping a room civil: muting a member for a time, and lifting it."""
 from datetime import timedelta
 
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
 
 from lab.accounts.audit import record
 from lab.accounts.models import User
 from lab.core.errors import DomainError, NotFound, NotPermitted
-from lab.core.timeutil import utcnow
+from lab.core.timeutil import format_moment, utcnow
 from lab.extensions import db
 from lab.rooms import events
 from lab.rooms.models import Mute, Room
@@ -47,7 +47,7 @@ def mute_member(actor: User, room: Room, person: User, minutes: int) -> Mute:
     db.session.commit()
     with force_locale(person.locale or "it"):  # the muted person reads it, not the coordinator
         notice = _("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-                   time=format_datetime(mute.until, "short"))
+                   time=format_moment(mute.until))
     events.member_muted(room.id, person.id, iso(mute.until), notice)
     return mute
 

@@ -21,7 +21,7 @@
   var textarea = document.getElementById("body");
   var EDIT_WINDOW_MS = 15 * 60 * 1000;
   var timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "it-IT",
-    {timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short"});
+    {timeZone: "Europe/Rome", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"});
 
   var byId = new Map();      // message id -> <li>
   var pending = new Map();   // idempotency key -> {body, li}
@@ -202,6 +202,9 @@
   });
   if (byId.size) { lastId = Math.max.apply(null, Array.from(byId.keys())); }
   panel.scrollTop = panel.scrollHeight;
+  // On a phone the room opens on the latest messages and the box to write, as chats do (rooms.css
+  // sizes the panel so that both fit one screen); the heading is a scroll up.
+  if (composer.getBoundingClientRect().bottom > window.innerHeight) { composer.scrollIntoView({block: "end"}); }
   var older = document.getElementById("room-older");
   if (older) { older.addEventListener("click", loadOlder); }
   panel.addEventListener("scroll", function () {

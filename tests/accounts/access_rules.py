@@ -17,6 +17,7 @@ RULES = {
     "core.accessibility": ("GET", "/accessibility", everyone(200)),
     "core.welcome": ("GET", "/welcome", signed_in(200)),
     "notifications.save": ("POST", "/account/notifications", signed_in(302)),
+    "core.favicon": ("GET", "/favicon.ico", everyone(200)),
     "core.healthz": ("GET", "/healthz", everyone(200)),
     "core.vendor": ("GET", "/vendor/bootstrap-italia/dist/css/bootstrap-italia.min.css", everyone(200)),
     "static": ("GET", "/static/css/lab.css", everyone(200)),

@@ -65,6 +65,9 @@ def test_invitation_link_works_only_once(client, smtp, region_admin):
     response = client.post(link, data=data)
     assert response.status_code == 400
     assert "già stato usato" in response.get_data(as_text=True)
+    page = client.get(link).get_data(as_text=True)
+    assert "<h1>Invito già usato</h1>" in page and "Errore 400" not in page
+    assert 'href="/sign-in">Accedi</a>' in page
 
 
 def test_invitation_expires_after_seven_days(client, smtp, region_admin):

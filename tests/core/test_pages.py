@@ -1,8 +1,10 @@
 """Public pages, language switch, health check, security headers and error pages."""
+from lab.groups.themes import ensure_themes
 from tests.conftest import sign_in
 
 
 def test_home_is_in_italian_by_default(client):
+    ensure_themes()
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="it">' in page
     assert "Laboratorio interregionale per l'innovazione sociale" in page
@@ -113,3 +115,36 @@ def test_regions_directory_lists_the_21_members(client):
     page = client.get("/regions").get_data(as_text=True)
     assert page.count('href="/regions/') == 21
     assert "Provincia autonoma di Bolzano" in page and "Valle d&#39;Aosta" in page
+
+
+def test_home_links_the_pact_and_each_theme_to_its_group(client):
+    ensure_themes()
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/pact"' in page.split('id="intro-title"')[1]
+    themes = page.split('id="themes-title"')[1]
+    assert themes.count('href="/groups/') == 8
+    assert 'href="/groups/prossimita-domiciliarita">Politiche di prossimità' in themes
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_bootstrap_css_is_served_without_the_video_font_the_csp_refuses(client):
+    css = client.get("/vendor/bootstrap-italia/dist/css/bootstrap-italia.min.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert b"url(data:application/font-woff" not in css.data and b".video-js" in css.data
+
+
+def test_platform_admin_finds_the_pact_versions_in_the_menu(client, admin, region_admin):
+    sign_in(client, admin)
+    assert 'href="/pact/admin"' in client.get("/").get_data(as_text=True)
+    other = client.application.test_client()
+    sign_in(other, region_admin)
+    assert 'href="/pact/admin"' not in other.get("/").get_data(as_text=True)
+
+
+def test_region_page_says_whether_the_region_adheres(client):
+    page = client.get("/regions/piemonte").get_data(as_text=True)
+    assert "Patto per l'innovazione sociale: <strong>Non aderisce</strong>" in page

@@ -81,3 +81,13 @@ def test_coordinator_opens_the_group(client, group, coordinator):
     sign_in(client, coordinator)
     client.post(f"/groups/{group.slug}/openness", data={"is_open": "y"})
     assert db.session.get(Group, group.id).is_open
+
+
+def test_directory_shows_a_members_own_groups_first(client, group, coordinator, delegate):
+    sign_in(client, coordinator)
+    html = page(client, "/groups")
+    mine = html.split('id="mine-title"')[1].split("</section>")[0]
+    assert "Politiche di prossimità" in mine and f'href="/groups/{group.slug}/room"' in mine
+    assert "Ne fai parte" in html
+    sign_in(client, delegate)
+    assert 'id="mine-title"' not in page(client, "/groups")

@@ -13,9 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lab.core.csv import FORMULA_STARTS
 from lab.extensions import db
-from lab.pact import canonical, keys, ledger
+from lab.pact import canonical, keys, ledger, services
 from tests.conftest import sign_in, sign_in_with_code
 from tests.factories import PASSWORD, next_code
+from tests.pact.conftest import declaration
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -247,3 +248,33 @@ def test_registry_csv_neutralises_formulas_typed_by_a_signer(client, sign):
         for column in ("signer_name", "signer_title", "place", "event"):
             assert row[column].startswith("'") and row[column][1:].lstrip("\t\r")[0] in "=+-@"
         assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())
+
+
+def test_english_register_names_orders_and_labels_regions_in_english(client, sign, signatory):
+    sign(signatory)
+    client.get("/pact")  # an Italian page first: its labels must not stay for the English one
+    client.set_cookie("lab_lang", "en")
+    page = client.get("/pact").get_data(as_text=True)
+    rows = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
+    assert rows[:4] == ["Abruzzo", "Aosta Valley", "Apulia", "Autonomous Province of Bolzano"]
+    assert rows == sorted(rows, key=str.casefold) and len(rows) == 21
+    assert 'aria-label="Piedmont: Adheres"' in page and ">Aderisce<" not in page
+
+
+def test_entry_page_shows_rome_time_with_its_zone_and_the_utc_record(client, sign, signatory):
+    sign(signatory)
+    page = client.get("/pact/ledger/1").get_data(as_text=True)
+    assert re.search(r"\d{2}:\d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)", page)
+
+
+def test_entry_page_has_no_stray_comma_without_a_title(client, sign, signatory):
+    sign(signatory)
+    services.withdraw(signatory, declaration(title=""))  # the withdrawal form asks for no title
+    page = client.get("/pact/ledger/2").get_data(as_text=True)
+    assert '<dd class="col-sm-8" lang="it">Fiorella Firma</dd>' in page
+
+
+def test_region_page_shows_its_adhesion_with_the_entry(client, sign, signatory):
+    sign(signatory)
+    page = client.get("/regions/piemonte").get_data(as_text=True)
+    assert "<strong>Aderisce</strong>" in page and 'href="/pact/ledger/1"' in page

@@ -100,6 +100,7 @@ def test_the_room_page_runs_only_its_own_scripts(app, connect, room, delegate, m
     page = sender.http.get(f"/rooms/{room.id}").get_data(as_text=True)
     scripts = re.findall(r"<script\b[^>]*>", page, re.I)
     assert scripts == ['<script type="application/json" id="room-i18n">',
+                       '<script src="/static/js/vendor-options.js">',
                        '<script src="/vendor/bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js">',
                        '<script src="/vendor/socket.io-client/dist/socket.io.min.js">',
                        '<script src="/static/js/rooms.js">']
