@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from lab.accounts import twofactor
 from lab.core.errors import Conflict
 from lab.extensions import db
 from lab.pact import integrity, services, versions
@@ -28,16 +29,18 @@ def run_together(app, people, attempts_each=1):
         with app.app_context():
             from lab.accounts.models import User
 
-            person = db.session.get(User, user_id)
-            version = versions.current_version()
-            declarations = [declaration(person) for _ in range(attempts_each)]
-            barrier.wait()
-            for stated in declarations:
-                try:
-                    outcomes.append(services.sign_pact(person, version, stated).seq)
-                except Conflict:
-                    outcomes.append("conflict")
-            db.session.remove()
+            try:
+                person = db.session.get(User, user_id)
+                version = versions.current_version()
+                declarations = [declaration(person) for _ in range(attempts_each)]
+                barrier.wait()
+                for stated in declarations:
+                    try:
+                        outcomes.append(services.sign_pact(person, version, stated).seq)
+                    except Conflict:
+                        outcomes.append("conflict")
+            finally:  # a failed thread must not leave a transaction that blocks the clean-up
+                db.session.remove()
 
     threads = [threading.Thread(target=attempt, args=(user_id,)) for user_id in ids]
     for thread in threads:
@@ -45,6 +48,14 @@ def run_together(app, people, attempts_each=1):
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+@pytest.fixture(autouse=True)
+def _one_step(authenticator_clock, monkeypatch):
+    """Keep the authenticators' clock on one step: the threads share it, and each signer
+    needs only two codes (setting the app up, then signing), which one step allows."""
+    step = twofactor.current_step()
+    monkeypatch.setattr(twofactor, "current_step", lambda: step)
 
 
 def test_two_concurrent_signatures_for_one_region_make_one_entry(app, version, signatory):
