@@ -39,8 +39,10 @@ def chosen_language() -> str:
 
 
 def shown_name(named) -> str:
-    """Return the name of a region or group in the reader's language."""
-    return named.name(chosen_language())
+    """Return the name of a region or group in the language being rendered (``force_locale``
+    included, as for mail and notices in the recipient's language)."""
+    locale = get_locale()
+    return named.name(locale.language if locale else "it")
 
 
 def name_key(name: str) -> str:

@@ -269,7 +269,7 @@ def test_entry_page_shows_rome_time_with_its_zone_and_the_utc_record(client, sig
 
 def test_entry_page_has_no_stray_comma_without_a_title(client, sign, signatory):
     sign(signatory)
-    services.withdraw(signatory, declaration(title=""))  # the withdrawal form asks for no title
+    services.withdraw(signatory, declaration(signatory, title=""))  # the form asks for no title
     page = client.get("/pact/ledger/2").get_data(as_text=True)
     assert '<dd class="col-sm-8" lang="it">Fiorella Firma</dd>' in page
 
