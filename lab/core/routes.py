@@ -6,11 +6,10 @@ from pathlib import Path
 from flask import (
     Response, abort, current_app, jsonify, render_template, request, send_from_directory,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import text
 
 from lab.core import bp
-from lab.core.start import start_for
 from lab.core.text import check_text, check_texts
 from lab.extensions import db
 
@@ -41,15 +40,14 @@ def refuse_invalid_text():
 @bp.get("/")
 def home():
     """Show what the Laboratory is and where to start."""
-    start = start_for(current_user) if current_user.is_authenticated else None
-    return render_template("core/home.html", start=start)
+    return render_template("core/home.html")
 
 
 @bp.get("/welcome")
 @login_required
 def welcome():
     """Welcome a person who has just joined: their region, their groups, the Pact, the rooms."""
-    return render_template("core/welcome.html", start=start_for(current_user))
+    return render_template("core/welcome.html")
 
 
 @bp.get("/accessibility")

@@ -34,6 +34,12 @@ def _back(slug: str):
 
 
 @bp.app_template_global()
+def my_groups(person):
+    """Give the home and welcome pages the groups a person takes part in."""
+    return queries.groups_of(person)
+
+
+@bp.app_template_global()
 def theme_groups():
     """Give the home page the groups of the Pact's themes (the core knows no groups)."""
     return queries.theme_groups()

@@ -1,0 +1,12 @@
+"""Dependencies point one way: the core imports no domain (domains lend it template globals)."""
+import re
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[1] / "lab" / "core"
+DOMAIN_IMPORT = re.compile(
+    r"^\s*(from|import) lab\.(accounts|pact|groups|rooms|library|events|notifications)\b", re.M)
+
+
+def test_the_core_imports_no_domain():
+    offenders = [path.name for path in CORE.glob("*.py") if DOMAIN_IMPORT.search(path.read_text())]
+    assert offenders == []
