@@ -47,6 +47,11 @@ def may_edit(user: User, practice: Practice) -> bool:
             and practice.status in EDITABLE)
 
 
+def may_submit(user: User, practice: Practice) -> bool:
+    """The author sends a draft, or a practice sent back, to the coordinators."""
+    return may_edit(user, practice) and practice.status != Status.PUBLISHED
+
+
 def may_review(user: User, practice: Practice) -> bool:
     """A current coordinator of the practice's primary group decides on a submitted practice."""
     return (user.is_authenticated and user.active and practice.status == Status.SUBMITTED

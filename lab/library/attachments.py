@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from lab.accounts.uploads import check_passive
 from lab.core.errors import DomainError
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
@@ -68,6 +69,11 @@ def read_upload(file_storage) -> Upload | None:
     if mimetype is None:
         raise UploadRefused(_("Il file non è di un tipo accettato (PDF, ODT, DOCX, XLSX, PNG, JPEG): "
                             "il tipo si riconosce dal contenuto, non dal nome."))
+    if mimetype == PDF:
+        try:
+            check_passive(data)  # the same scrutiny as a mandate's act: no scripts, no actions
+        except DomainError as error:
+            raise UploadRefused(error.message) from error
     filename = Path(file_storage.filename).name.strip()[:200] or f"allegato.{EXTENSIONS[mimetype]}"
     return Upload(filename, mimetype, data)
 

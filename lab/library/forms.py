@@ -52,6 +52,12 @@ def _needs_name(form, field):
         raise ValidationError(_l("Completa il nome di questa riga, o svuotala."))
 
 
+def web_address(form, field):
+    """Only links a reader can follow safely: http and https, never javascript: or data:."""
+    if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
+        raise ValidationError(_l("Il collegamento deve iniziare con https:// o http://."))
+
+
 class Checkboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -91,7 +97,7 @@ class IndicatorRow(RowForm):
 
 class LinkRow(RowForm):
     url = URLField(_l("Indirizzo (https://…)"), validators=[_needs_name, Optional(), Length(max=500),
-                                                           URL(require_tld=True)])
+                                                           web_address, URL(require_tld=True)])
     label = StringField(_l("Descrizione"), validators=[Length(max=200)])
 
 

@@ -37,9 +37,15 @@ def board_queue():
                            title=_("Pratiche da pubblicare"), labels=labels)
 
 
-def _step(practice_id: int, form, action, success: str):
-    """Run one review step from a posted form; refusals of access still answer 403 or 404."""
+def _step(practice_id: int, form, allowed, action, success: str):
+    """Run one review step from a posted form; refusals of access still answer 403 or 404.
+
+    ``allowed`` is the access rule the service applies too: asked first, so that a person who
+    may not take the step is refused whatever the form holds.
+    """
     practice = access.visible_practice(current_user, practice_id)
+    if not allowed(current_user, practice):
+        raise NotPermitted(_("Non puoi compiere questo passaggio su questa pratica."))
     if not form.validate_on_submit():
         messages = [error for errors in form.errors.values() for error in errors]
         flash(" ".join(map(str, messages)) or _("Richiesta non valida."), "danger")
@@ -59,7 +65,7 @@ def _step(practice_id: int, form, action, success: str):
 @login_required
 def submit(practice_id: int):
     """Send one's practice to the coordinators of its primary group."""
-    return _step(practice_id, ButtonForm(),
+    return _step(practice_id, ButtonForm(), access.may_submit,
                  lambda practice, form: workflow.submit_practice(current_user, practice),
                  _("Pratica inviata ai coordinatori del gruppo."))
 
@@ -68,7 +74,8 @@ def submit(practice_id: int):
 @login_required
 def request_changes(practice_id: int):
     """Send a submitted practice back to its author with a comment."""
-    return _step(practice_id, CommentForm(), lambda practice, form: workflow.request_changes(
+    return _step(practice_id, CommentForm(), access.may_review,
+                 lambda practice, form: workflow.request_changes(
         current_user, practice, form.comment.data), _("Richiesta di modifiche inviata."))
 
 
@@ -76,7 +83,8 @@ def request_changes(practice_id: int):
 @login_required
 def approve(practice_id: int):
     """Approve a submitted practice, confirming or lowering its evidence level."""
-    return _step(practice_id, ApprovalForm(), lambda practice, form: workflow.approve_practice(
+    return _step(practice_id, ApprovalForm(), access.may_review,
+                 lambda practice, form: workflow.approve_practice(
         current_user, practice, form.confirmed_level.data, form.comment.data),
         _("Pratica approvata: ora la pubblica il comitato editoriale."))
 
@@ -85,7 +93,7 @@ def approve(practice_id: int):
 @login_required
 def publish(practice_id: int):
     """Publish an approved practice."""
-    return _step(practice_id, ButtonForm(),
+    return _step(practice_id, ButtonForm(), access.may_publish,
                  lambda practice, form: workflow.publish_practice(current_user, practice),
                  _("Pratica pubblicata."))
 
@@ -94,7 +102,8 @@ def publish(practice_id: int):
 @login_required
 def send_back(practice_id: int):
     """Return an approved practice to its author instead of publishing it."""
-    return _step(practice_id, CommentForm(), lambda practice, form: workflow.send_back(
+    return _step(practice_id, CommentForm(), access.may_publish,
+                 lambda practice, form: workflow.send_back(
         current_user, practice, form.comment.data), _("Pratica rimandata all'autore."))
 
 
@@ -102,6 +111,6 @@ def send_back(practice_id: int):
 @login_required
 def archive(practice_id: int):
     """Withdraw a published practice from the public library."""
-    return _step(practice_id, ButtonForm(),
+    return _step(practice_id, ButtonForm(), access.may_archive,
                  lambda practice, form: workflow.archive_practice(current_user, practice),
                  _("Pratica archiviata."))

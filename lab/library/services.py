@@ -133,22 +133,23 @@ def update_practice(actor: User, practice: Practice, draft: PracticeDraft) -> No
 
 
 def _save(actor: User, practice: Practice, draft: PracticeDraft, action: str) -> None:
-    _apply(practice, draft)
-    with stored_file(draft.upload) as stored_name:
-        if stored_name:
-            practice.attachments.append(PracticeAttachment(
-                filename=draft.upload.filename, stored_name=stored_name,
-                mimetype=draft.upload.mimetype, size=len(draft.upload.data),
-                role=draft.upload_role, uploaded_by_id=actor.id))
-        try:
+    try:
+        with db.session.no_autoflush:  # the practice is whole only once the draft is applied
+            _apply(practice, draft)
+        with stored_file(draft.upload) as stored_name:
+            if stored_name:
+                practice.attachments.append(PracticeAttachment(
+                    filename=draft.upload.filename, stored_name=stored_name,
+                    mimetype=draft.upload.mimetype, size=len(draft.upload.data),
+                    role=draft.upload_role, uploaded_by_id=actor.id))
             check_evidence(practice, practice.evidence_level)
             revision = save_revision(actor, practice)
             record(action, actor=actor, region_id=practice.lead_region_id,
                    practice=practice.id, revision=revision.number)
             db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def _apply(practice: Practice, draft: PracticeDraft) -> None:
@@ -165,7 +166,8 @@ def _apply(practice: Practice, draft: PracticeDraft) -> None:
                  "evidence_justification", "contact_role", "contact_office", "contact_email",
                  "contact_email_public"):
         setattr(practice, name, getattr(draft, name))
-    practice.slug = slugify(draft.title)
+    if practice.published_revision_id is None:  # a public address, once given, stays
+        practice.slug = slugify(draft.title)
     practice.primary_group = primary
     practice.confirmed_evidence_level = None
     practice.secondary_groups = _rows(Group, set(draft.secondary_group_ids) - {primary.id})

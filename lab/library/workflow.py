@@ -25,7 +25,7 @@ COMMENT_MAX = 5000
 
 def submit_practice(author: User, practice: Practice) -> None:
     """Send a draft (or a changed practice) to the coordinators of its primary group."""
-    if not (access.may_edit(author, practice) and practice.status != Status.PUBLISHED):
+    if not access.may_submit(author, practice):
         raise NotPermitted(_("Solo l'autore può inviare una bozza o una pratica da modificare."))
     check_evidence(practice, practice.evidence_level)
     _step(author, practice, Status.SUBMITTED, "submitted")
