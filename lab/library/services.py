@@ -154,6 +154,8 @@ def _save(actor: User, practice: Practice, draft: PracticeDraft, action: str) ->
 
 def _apply(practice: Practice, draft: PracticeDraft) -> None:
     """Copy the draft onto the working copy, replacing every list of parts."""
+    if not " ".join(draft.title.split()) or not draft.summary.strip():
+        raise DomainError(_("Indica il titolo e la sintesi."))
     if draft.ended_on and draft.ended_on < draft.started_on:
         raise DomainError(_("La fine non può precedere l'inizio."))
     if draft.contact_email_public and not draft.contact_email:
@@ -169,6 +171,8 @@ def _apply(practice: Practice, draft: PracticeDraft) -> None:
     if practice.published_revision_id is None:  # a public address, once given, stays
         practice.slug = slugify(draft.title)
     practice.primary_group = primary
+    # One line: the title goes into mail subjects and the PDF's metadata.
+    practice.title = " ".join(draft.title.split())
     practice.confirmed_evidence_level = None
     practice.secondary_groups = _rows(Group, set(draft.secondary_group_ids) - {primary.id})
     practice.partner_regions = _rows(Region, set(draft.partner_region_ids)
