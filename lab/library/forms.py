@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from lab.core.forms import Form
 from lab.library import labels
@@ -30,7 +30,10 @@ def _choices(mapping, blank=None) -> list[SelectChoice]:
 
 
 class AmountField(DecimalField):
-    """An exact decimal that also accepts the Italian way of writing it (1.234,56)."""
+    """An exact decimal that also accepts the Italian way of writing it (1.234,56), so a text
+    box: a number box would refuse the comma."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str) and "," in valuelist[0]:
@@ -213,7 +216,7 @@ class ApprovalForm(Form):
     confirmed_level = SelectField(_l("Livello di evidenza confermato"), coerce=int,
                                   choices=[SelectChoice(level, label)
                                            for level, label in labels.EVIDENCE_LEVELS.items()])
-    comment = TextAreaField(_l("Commento per l'autore"), validators=[Length(max=5000)])
+    note = TextAreaField(_l("Commento per l'autore"), validators=[Length(max=5000)])
 
 
 class CommentForm(Form):

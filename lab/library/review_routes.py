@@ -85,7 +85,7 @@ def approve(practice_id: int):
     """Approve a submitted practice, confirming or lowering its evidence level."""
     return _step(practice_id, ApprovalForm(), access.may_review,
                  lambda practice, form: workflow.approve_practice(
-        current_user, practice, form.confirmed_level.data, form.comment.data),
+        current_user, practice, form.confirmed_level.data, form.note.data),
         _("Pratica approvata: ora la pubblica il comitato editoriale."))
 
 
