@@ -83,7 +83,7 @@ def visible_practice(user: User, practice_id: int) -> Practice:
 
 
 def authored_by(user: User) -> list[Practice]:
-    """The author's practices, and the drafts of their region's other delegates."""
+    """The author's practices and, for a delegate, every practice of their region."""
     query = select(Practice).order_by(Practice.revised_at.desc())
     if user.region_id and user.has_role(Role.DELEGATE, user.region_id):
         query = query.where((Practice.author_id == user.id)

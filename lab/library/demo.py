@@ -45,7 +45,7 @@ def _wecare(code, title, objective, theme, amount, timeline, started, ended, tar
         evidence_level=1,
         evidence_justification="Misura descritta dalla strategia regionale; esiti da monitorare.",
         contact_role="Direzione Coesione sociale – Settore innovazione sociale",
-        contact_office="Regione Piemonte, via Magenta 12, Torino")
+        contact_office="Regione Piemonte, Torino")
 
 
 DEMO = "[Dimostrativa] "

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from lab.accounts.forms import ButtonForm
 from lab.accounts.services import all_regions
 from lab.core.errors import DomainError, NotPermitted
+from lab.core.params import id_arg
 from lab.groups.queries import all_groups
 from lab.library import access, bp, proposals, services
 from lab.library.attachments import UploadRefused, read_upload
@@ -54,7 +55,7 @@ def new():
     """Start a practice; from a room's message, the form comes prefilled with its text."""
     if not access.may_draft(current_user):
         raise NotPermitted(_("Solo i delegati regionali possono proporre buone pratiche."))
-    message_id = request.args.get("from_message", type=int)
+    message_id = id_arg("from_message")
     data = {}
     if message_id is not None:
         data = proposals.message_prefill(current_user, message_id)

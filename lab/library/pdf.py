@@ -1,5 +1,7 @@
 """The one-page PDF "scheda" of a practice, drawn from the same document as the sheet."""
-from flask_babel import force_locale, format_date, gettext as _
+from decimal import Decimal
+
+from flask_babel import force_locale, format_date, format_decimal, gettext as _
 
 from lab.core.links import external_url
 from lab.library import labels
@@ -65,7 +67,8 @@ def sheet_pdf(sheet: dict, revised_at, locale: str) -> bytes:
         if sheet["fundings"]:
             heading(_("Finanziamenti"))
             for row in sheet["fundings"][:MAX_ROWS]:
-                amount = f" - {row['amount']} EUR" if row["amount"] else ""
+                amount = (f" - {format_decimal(Decimal(row['amount']), '#,##0.00')} EUR"
+                          if row["amount"] else "")
                 paragraph("- " + _cut(f"{labels.FUNDING_SOURCES[row['source']]} "
                                       f"{row['measure']}{amount}", 180))
         contact = [sheet["contact"][k] for k in ("role", "office", "email") if sheet["contact"][k]]

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from lab.accounts.forms import ButtonForm
 from lab.core.errors import NotFound
+from lab.core.params import id_arg
 from lab.library import access, bp, labels, pdf, services
 from lab.library.attachments import attachment_dir
 from lab.library.forms import ApprovalForm, CommentForm
@@ -99,8 +100,7 @@ def diff(practice_id: int):
     """Show what changed between two revisions, field by field."""
     practice = access.visible_practice(current_user, practice_id)
     by_number = {r.number: r for r in _revisions(practice)}
-    old = by_number.get(request.args.get("from", type=int))
-    new = by_number.get(request.args.get("to", type=int))
+    old, new = by_number.get(id_arg("from")), by_number.get(id_arg("to"))
     if old is None or new is None:
         abort(404)
     return render_template("library/diff.html", practice=practice, old=old, new=new,
