@@ -40,7 +40,7 @@ def sheet_pdf(sheet: dict, revised_at, locale: str) -> bytes:
 
     def paragraph(text, size=9.5):
         pdf.set_font("Helvetica", size=size)
-        pdf.multi_cell(0, 4.6, _pdf_text(text), **next_line)
+        pdf.multi_cell(0, 4.6, _pdf_text(text), align="L", **next_line)
 
     with force_locale(locale):
         pdf.set_title(_pdf_text(sheet["title"]))

@@ -47,7 +47,7 @@ def sheet(practice_id: int, slug: str):
     practice = access.visible_practice(current_user, practice_id)
     if slug != practice.slug:
         return redirect(url_for("library.sheet", practice_id=practice.id, slug=practice.slug,
-                                **request.args), 301)
+                                version=request.args.get("version")), 301)
     snapshot, revised_at, working = _sheet_of(practice)
     return render_template("library/sheet.html", practice=practice, sheet=snapshot,
                            revised_at=revised_at, working=working, labels=labels, access=access,

@@ -205,3 +205,9 @@ def test_odd_numbers_in_the_address_are_refused_not_crashed(app, author, publish
                 f"/library/{published.id}/diff?from=x&to=1", f"/library/{10**12}-x",
                 f"/library/{published.id}/attachments/{10**12}"):
         assert client.get(url).status_code in (400, 404), url
+
+
+def test_an_old_or_wrong_slug_redirects_to_the_sheet(app, published):
+    response = app.test_client().get(f"/library/{published.id}-vecchio?slug=x&practice_id=2")
+    assert response.status_code == 301
+    assert response.location.endswith(f"/library/{published.id}-{published.slug}")
