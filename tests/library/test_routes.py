@@ -6,6 +6,7 @@ import pytest
 
 from lab.extensions import db
 from lab.library import services
+from lab.library.attachments import Upload
 from lab.library.models import Practice
 from tests.accounts.pdfs import plain_pdf, with_launch
 from tests.factories import PASSWORD
@@ -211,3 +212,13 @@ def test_an_old_or_wrong_slug_redirects_to_the_sheet(app, published):
     response = app.test_client().get(f"/library/{published.id}-vecchio?slug=x&practice_id=2")
     assert response.status_code == 301
     assert response.location.endswith(f"/library/{published.id}-{published.slug}")
+
+
+def test_a_file_added_after_publication_stays_private_until_republished(app, published, author):
+    upload_draft = make_draft(published.primary_group, upload=Upload(
+        "nuovo.png", "image/png", PNG))
+    services.update_practice(author, published, upload_draft)
+    new_file = [a for a in published.attachments if a.filename == "nuovo.png"][0]
+    url = f"/library/{published.id}/attachments/{new_file.id}"
+    assert app.test_client().get(url).status_code == 404
+    assert sign_in(app.test_client(), author).get(url).status_code == 200

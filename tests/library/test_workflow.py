@@ -105,3 +105,9 @@ def test_mail_goes_out_in_the_recipients_language(draft, author, coordinator, sm
     db.session.commit()
     workflow.submit_practice(author, draft)
     assert smtp.to(coordinator.email)[-1]["Subject"].startswith("A practice")
+
+
+def test_approval_tells_the_board_and_the_author(submitted, coordinator, board, author, smtp):
+    workflow.approve_practice(coordinator, submitted, 2)
+    assert smtp.to(board.email) and smtp.to(author.email)
+    assert "/library/" in smtp.last_link(board.email)
