@@ -29,7 +29,7 @@ def test_seed_demo_is_idempotent_and_prints_the_credentials(runner):
     assert "Laboratorio-demo-2019" in first.output
     count = db.session.scalar(select(func.count()).select_from(User))
     assert runner.invoke(args=["lab", "seed-demo"]).exit_code == 0
-    assert db.session.scalar(select(func.count()).select_from(User)) == count == 10
+    assert db.session.scalar(select(func.count()).select_from(User)) == count == 12
     signatory = user_by_email("firma.piemonte@laboratorio.example")
     assert signatory.has_signatory_authority
 

@@ -20,6 +20,8 @@ DEMO_PEOPLE = [
     ("firma.sardegna@laboratorio.example", "Maria Sanna", [Role.DELEGATE], "sardegna",
      ("DGR n. 5-6789 del 15/01/2019 (dato dimostrativo)", date(2019, 1, 15))),
     ("organizzatrice@laboratorio.example", "Sara Colombo", [Role.ORGANISER], None, None),
+    ("comitato@laboratorio.example", "Francesca Galli", [Role.EDITORIAL_BOARD], None, None),
+    ("coordinatore.lazio@laboratorio.example", "Roberto Conti", [Role.DELEGATE], "lazio", None),
 ]
 
 

@@ -50,6 +50,7 @@ ROLE_LABELS = {
     Role.DELEGATE: _l("Delegato regionale"),
     Role.REGION_ADMIN: _l("Amministratore regionale"),
     Role.ORGANISER: _l("Organizzatore di forum"),
+    Role.EDITORIAL_BOARD: _l("Comitato editoriale della biblioteca"),
     Role.PLATFORM_ADMIN: _l("Amministratore della piattaforma"),
 }
 

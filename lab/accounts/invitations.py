@@ -125,6 +125,7 @@ def role_label(role: str) -> str:
         Role.REGION_ADMIN: _("amministratore regionale"),
         Role.DELEGATE: _("delegato regionale"),
         Role.ORGANISER: _("organizzatore di forum"),
+        Role.EDITORIAL_BOARD: _("membro del comitato editoriale della biblioteca"),
     }[Role(role)]
 
 

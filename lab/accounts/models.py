@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     REGION_ADMIN = "region_admin"
     DELEGATE = "delegate"
     ORGANISER = "organiser"
+    EDITORIAL_BOARD = "editorial_board"  # publishes the library's approved practices
 
 
 REGIONAL_ROLES = frozenset({Role.REGION_ADMIN, Role.DELEGATE})
@@ -117,6 +118,10 @@ class User(UserMixin, db.Model):
     @property
     def is_organiser(self) -> bool:
         return self.has_role(Role.ORGANISER)
+
+    @property
+    def is_editorial_board(self) -> bool:
+        return self.has_role(Role.EDITORIAL_BOARD)
 
     def administered_region_ids(self) -> set[int]:
         return {a.region_id for a in self.active_roles() if a.role == Role.REGION_ADMIN}

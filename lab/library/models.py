@@ -164,6 +164,7 @@ class Practice(db.Model):
     published_revision: Mapped["PracticeRevision | None"] = relationship(
         foreign_keys=[published_revision_id], post_update=True)
     reviews: Mapped[list["PracticeReview"]] = relationship(order_by="PracticeReview.created_at")
+    source_message = relationship("Message")  # lab.rooms.models, named so as not to import it
 
     @property
     def target_values(self) -> list[str]:

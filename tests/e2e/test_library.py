@@ -1,0 +1,110 @@
+"""A practice's journey in the browser: a Toscana delegate drafts it with an indicator and a
+file and submits it; the group's coordinator asks for a change, then approves; the editorial
+board publishes it; an anonymous visitor reads the sheet."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.accounts.pdfs import plain_pdf
+from tests.e2e.conftest import check_accessibility, describe_violations, shot, sign_in, textbox
+
+AUTHOR = "delegata.toscana@laboratorio.example"
+COORDINATOR = "firma.piemonte@laboratorio.example"  # coordinates "Politiche di prossimità"
+BOARD = "comitato@laboratorio.example"
+TITLE = "Maggiordomo di quartiere a Pistoia"
+
+
+def _person(browser, live_server, email, width=1280):
+    context = browser.new_context(locale="it-IT", base_url=live_server.base_url,
+                                  viewport={"width": width, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, email)
+    return page
+
+
+def _accessible(page):
+    violations = check_accessibility(page)
+    assert violations == [], describe_violations(violations)
+
+
+def _draft(page):
+    page.goto("/library/new")
+    textbox(page, "Titolo").fill(TITLE)
+    textbox(page, "Sintesi").fill("Un maggiordomo sociale aiuta gli anziani nelle piccole "
+                                  "commissioni e tiene il filo con i servizi.")
+    page.get_by_label("Tema principale (gruppo di lavoro)").select_option(
+        label="Politiche di prossimità e domiciliarità")
+    page.get_by_label("Scala territoriale").select_option("municipal")
+    page.get_by_label("Inizio").fill("2022-04-01")
+    page.locator("label[for=targets-0]").click()
+    textbox(page, "Nome dell'organizzazione").fill("Comune di Pistoia")
+    textbox(page, "Indicatore").fill("Anziani aiutati")
+    textbox(page, "Valore raggiunto").fill("135")
+    page.locator("label[for=evidence_level-1]").click()  # level 2: an achieved value is there
+    textbox(page, "Perché questo livello").fill("Registro delle richieste del servizio.")
+    page.get_by_label("Aggiungi un allegato").set_input_files(
+        files=[{"name": "relazione.pdf", "mimeType": "application/pdf", "buffer": plain_pdf()}])
+    shot(page, "library-form")
+    _accessible(page)
+    page.get_by_role("button", name="Salva la scheda").click()
+    expect(page.locator(".alert-success")).to_contain_text("Scheda salvata")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator(".practice-sheet")).to_contain_text("relazione.pdf")
+
+
+def test_a_practice_goes_from_draft_to_the_public_library(browser, live_server):
+    author = _person(browser, live_server, AUTHOR)
+    _draft(author)
+    sheet_url = author.url
+    author.get_by_role("button", name="Invia ai coordinatori del gruppo").click()
+    expect(author.locator(".alert-success")).to_contain_text("inviata ai coordinatori")
+
+    coordinator = _person(browser, live_server, COORDINATOR)
+    coordinator.goto("/library/review")
+    shot(coordinator, "library-review-queue")
+    _accessible(coordinator)
+    coordinator.get_by_role("link", name=TITLE).click()
+    textbox(coordinator, "Che cosa cambiare").fill("Indica il costo orario del servizio.")
+    coordinator.get_by_role("button", name="Chiedi modifiche").click()
+    expect(coordinator.locator(".alert-success")).to_contain_text("Richiesta di modifiche inviata")
+
+    author.goto(sheet_url)
+    expect(author.locator(".alert-info")).to_contain_text("Modifiche richieste")
+    author.get_by_role("link", name="Modifica la scheda").click()
+    textbox(author, "Lezioni apprese e difficoltà").fill("Costo: 18 euro l'ora.")
+    author.get_by_role("button", name="Salva la scheda").click()
+    author.get_by_role("button", name="Invia ai coordinatori del gruppo").click()
+
+    coordinator.goto(sheet_url)
+    coordinator.get_by_label("Livello di evidenza confermato").select_option("2")
+    coordinator.get_by_role("button", name="Approva la pratica").click()
+    expect(coordinator.locator(".alert-success")).to_contain_text("Pratica approvata")
+
+    board = _person(browser, live_server, BOARD)
+    board.goto("/library/board")
+    shot(board, "library-board-queue")
+    board.get_by_role("link", name=TITLE).click()
+    board.get_by_role("button", name="Pubblica la pratica").click()
+    expect(board.locator(".alert-success")).to_contain_text("Pratica pubblicata")
+
+    visitor = browser.new_context(locale="it-IT", base_url=live_server.base_url).new_page()
+    visitor.goto(sheet_url)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(visitor.locator(".practice-sheet")).to_contain_text("Costo: 18 euro l'ora.")
+    expect(visitor.locator(".practice-sheet")).to_contain_text("135")
+    shot(visitor, "library-sheet")
+    _accessible(visitor)
+    pdf = visitor.request.get(re.sub(r"/library/(\d+)-.*", r"/library/\1/scheda.pdf", sheet_url))
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")
+
+
+def test_pages_fit_a_phone(browser, live_server):
+    page = _person(browser, live_server, AUTHOR, width=390)
+    page.goto("/library/new")
+    shot(page, "library-form-390")
+    page.goto("/library/mine")
+    shot(page, "library-mine-390")
+    page.get_by_role("link", name=re.compile("Portierato sociale")).click()
+    shot(page, "library-sheet-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
