@@ -1,6 +1,7 @@
 """The words shown for the library's stored values (kinds, states, lists), in Italian first."""
 from flask_babel import lazy_gettext as _l
 
+from lab.accounts.audit import ACTION_LABELS
 from lab.library.models import (
     FundingSource, OrganisationType, PracticeKind, PracticeStatus, Scale, TargetGroup,
 )
@@ -89,3 +90,16 @@ ACTIONS = {
     "sent_back": _l("rimandata all'autore dal comitato editoriale"),
     "archived": _l("archiviata"),
 }
+
+# The audit log's words for what the library records (the log's labels live with accounts).
+ACTION_LABELS.update({
+    "practice.created": _l("Buona pratica creata"),
+    "practice.updated": _l("Buona pratica modificata"),
+    "practice.attachment_removed": _l("Allegato di una buona pratica rimosso"),
+    "practice.submitted": _l("Buona pratica inviata ai coordinatori"),
+    "practice.changes_requested": _l("Modifiche richieste a una buona pratica"),
+    "practice.approved": _l("Buona pratica approvata"),
+    "practice.published": _l("Buona pratica pubblicata"),
+    "practice.sent_back": _l("Buona pratica rimandata all'autore"),
+    "practice.archived": _l("Buona pratica archiviata"),
+})

@@ -1,9 +1,10 @@
 """The one-page PDF "scheda" of a practice, drawn from the same document as the sheet."""
 from decimal import Decimal
 
-from flask_babel import force_locale, format_date, format_decimal, gettext as _
+from flask_babel import force_locale, format_decimal, gettext as _
 
 from lab.core.links import external_url
+from lab.core.timeutil import format_day
 from lab.library import labels
 
 # Long fields are cut so that the sheet stays on one A4 page; the full text is online.
@@ -78,7 +79,7 @@ def sheet_pdf(sheet: dict, revised_at, locale: str) -> bytes:
         pdf.set_y(-20)
         url = external_url("library.sheet", practice_id=sheet["id"], slug=sheet["slug"])
         paragraph(_("Scheda completa: %(url)s", url=url), 8)
-        paragraph(_("Ultima revisione: %(date)s", date=format_date(revised_at, "long")), 8)
+        paragraph(_("Ultima revisione: %(date)s", date=format_day(revised_at, "long")), 8)
     return bytes(pdf.output())
 
 
