@@ -30,11 +30,15 @@ def test_a_declined_request_reaches_the_requester_with_its_reason(browser, live_
         requests.get_by_role("button", name="Rifiuta Antonio De Santis").click()
         expect(page.locator(".flash-messages")).to_contain_text("Richiesta rifiutata.")
 
+        def declines():  # the demo data's own notices may reach the requester too
+            bodies = [m.get_payload(decode=True).decode() for m in live_server.smtp.to(REQUESTER)]
+            return [body for body in bodies if "non è stata accolta" in body]
+
         deadline = time.monotonic() + 10
-        while not live_server.smtp.to(REQUESTER) and time.monotonic() < deadline:
+        while not declines() and time.monotonic() < deadline:
             time.sleep(0.1)
-        body = live_server.smtp.to(REQUESTER)[-1].get_payload(decode=True).decode()
-        assert "non è stata accolta" in body and "al completo fino al prossimo forum" in body
+        [body] = declines()
+        assert "al completo fino al prossimo forum" in body
 
         other = asking.new_page()
         sign_in(other, REQUESTER)
