@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lab.accounts.models import Region
 from lab.extensions import db
+from lab.groups.models import Group
 from lab.groups.themes import ensure_themes
 from lab.library import bp, signals
 from lab.library.index import PracticeSearchEntry
@@ -26,8 +27,8 @@ def publish(title: str, summary: str = "Sintesi.", body: str = "", *, region="pi
             kind="good_practice", started=date(2018, 1, 1), ended=None, at=None,
             by=None) -> Practice:
     """Publish a practice: save it, keep a revision, send the signal, commit."""
-    groups = {group.slug: group for group in ensure_themes()}
-    first = next(iter(groups))
+    first = ensure_themes()[0].slug
+    groups = {group.slug: group for group in db.session.scalars(select(Group))}
     regions = {r.slug: r for r in db.session.scalars(select(Region))}
     when = at or datetime(2026, 1, 1)
     practice = Practice(
