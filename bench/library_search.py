@@ -132,7 +132,9 @@ def insert_batch(batch: list) -> None:
 
     from lab.extensions import db
     from lab.library import models
-    from lab.library.index import PracticeSearchEntry, PracticeSearchFacet, entry_row, facet_values
+    from lab.library.index import (
+        PracticeSearchEntry, PracticeSearchFacet, entry_row, facet_values, mark_changed,
+    )
 
     parts = [
         (models.Practice, [practice_row(p) for p in batch]),
@@ -152,6 +154,7 @@ def insert_batch(batch: list) -> None:
     for target, rows in parts:
         if rows:
             db.session.execute(insert(target), rows)
+    mark_changed()
     db.session.commit()
 
 

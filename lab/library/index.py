@@ -9,9 +9,13 @@ SQLite keeps an FTS5 table (``practice_search_fts``, external content, kept curr
 triggers); PostgreSQL a generated ``tsvector`` column (``document``) with a GIN index.
 """
 import enum
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, delete, func, insert, select, text
+from sqlalchemy import (
+    BigInteger, CheckConstraint, ForeignKey, Index, String, Text, delete, func, insert, select,
+    text, update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lab.extensions import db
@@ -84,6 +88,29 @@ class PracticeSearchFacet(db.Model):
         return f"<PracticeSearchFacet {self.practice_id} {self.facet}={self.value}>"
 
 
+class PracticeSearchVersion(db.Model):
+    """A token that changes with every change to the index, so each process knows its copy is old.
+
+    Random rather than counted: a count could come back to a value a process has already seen.
+    """
+
+    __tablename__ = "practice_search_versions"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+    def __repr__(self) -> str:
+        return f"<PracticeSearchVersion {self.token}>"
+
+
+def mark_changed() -> None:
+    """Give the index a new version token (in the caller's transaction)."""
+    token = secrets.randbits(62)
+    if not db.session.execute(update(PracticeSearchVersion).values(token=token)).rowcount:
+        db.session.execute(insert(PracticeSearchVersion).values(id=1, token=token))
+
+
 def outside_models(name, type_, parent_names) -> bool:
     """Tell Alembic's comparison to skip the full-text structures the models do not describe."""
     if type_ == "table":
@@ -152,9 +179,13 @@ def index_practice(practice: Practice) -> None:
 
 
 def unindex_practice(practice_id: int) -> None:
-    """Take the practice out of the index (in the caller's transaction); its facets follow."""
+    """Take the practice out of the index (in the caller's transaction); its facets follow.
+
+    The index's version changes here, and so for ``index_practice`` too, which starts here.
+    """
     db.session.execute(delete(PracticeSearchEntry).where(
         PracticeSearchEntry.practice_id == practice_id))
+    mark_changed()
 
 
 @signals.public_version_changed.connect
@@ -186,6 +217,7 @@ def reindex() -> int:
     for practice in missing:
         index_practice(practice)
     rebuild_full_text(db.session.connection())
+    mark_changed()
     db.session.commit()
     return db.session.scalar(select(func.count()).select_from(PracticeSearchEntry))
 

@@ -5,15 +5,17 @@ Reads only the index (``lab.library.index``). Queries are built from the terms t
 tsquery syntax error: a term is letters and digits only.
 """
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from flask_babel import gettext as _
-from sqlalchemy import column, func, literal_column, select, table
+from sqlalchemy import select
 
 from lab.accounts.models import Region
 from lab.extensions import db
 from lab.groups.models import Group
-from lab.library.index import PERIODS, Facet, FTS_TABLE, PracticeSearchEntry as Entry
-from lab.library.index import PracticeSearchFacet as FacetRow
+from lab.library.bitsets import IndexCopy, current_copy, members
+from lab.library.fulltext import FullText
+from lab.library.index import PERIODS, Facet, PracticeSearchEntry as Entry
 from lab.library.facet_labels import facet_label
 from lab.library.models import FundingSource, PracticeKind, TargetGroup
 from lab.library.snippets import highlight, snippet
@@ -24,8 +26,6 @@ QUERY_MAX = 200  # characters
 TERMS_MAX = 12
 VALUES_MAX = 30  # selected values per facet
 SORTS = ("relevance", "newest", "revised")
-# bm25 weights of the FTS5 columns: title over summary over body, as PostgreSQL's A/B/C.
-FTS_WEIGHTS = (10.0, 4.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -125,99 +125,82 @@ def _checked(request: SearchRequest, known: dict) -> tuple[SearchRequest, list[s
     return replace(request, text=text, filters=filters, sort=sort), terms, notices
 
 
-class _Match:
-    """The full-text condition and ranking of one database."""
-
-    def __init__(self, terms: list[str]):
-        self.terms = terms
-        self.sqlite = db.session.get_bind().dialect.name == "sqlite"
-        if self.sqlite:
-            self.fts = table(FTS_TABLE, column("rowid"))
-            # Each term quoted: letters and digits only, so the expression is always valid.
-            self.condition = literal_column(FTS_TABLE).op("MATCH")(
-                " ".join(f'"{term}"' for term in terms))
-        else:
-            document = literal_column(f"{Entry.__tablename__}.document")
-            query = func.plainto_tsquery("simple", " ".join(terms))
-            self.condition = document.op("@@")(query)
-            self.rank = func.ts_rank(document, query)
-
-    def ids(self):
-        if self.sqlite:
-            return select(self.fts.c.rowid).where(self.condition)
-        return select(Entry.practice_id).where(self.condition)
-
-    def ranked(self, statement):
-        if self.sqlite:
-            statement = statement.join(self.fts, self.fts.c.rowid == Entry.practice_id)
-            return statement.where(self.condition).order_by(
-                func.bm25(literal_column(FTS_TABLE), *FTS_WEIGHTS), Entry.practice_id.desc())
-        return statement.where(self.condition).order_by(self.rank.desc(),
-                                                        Entry.practice_id.desc())
+def _either(copy: IndexCopy, facet: str, values: tuple) -> int:
+    """The practices with any of the values of one facet."""
+    bits = 0
+    for value in values:
+        bits |= copy.values.get((facet, value), 0)
+    return bits
 
 
-def _facet_condition(facet: str, values: tuple):
-    return Entry.practice_id.in_(select(FacetRow.practice_id).where(
-        FacetRow.facet == facet, FacetRow.value.in_(values)))
+def _all_of(sets) -> int | None:
+    result = None
+    for bits in sets:
+        result = bits if result is None else result & bits
+    return result
 
 
-def _conditions(match: _Match | None, filters: dict, leaving_out: str | None = None) -> list:
-    conditions = [Entry.practice_id.in_(match.ids())] if match else []
-    return conditions + [_facet_condition(facet, values) for facet, values in filters.items()
-                         if values and facet != leaving_out]
-
-
-def _facet_counts(match: _Match | None, filters: dict) -> dict[str, dict[str, int]]:
-    """Count each facet value among the practices the other facets' choices leave.
-
-    Facets with nothing chosen share the same practices, so one query counts them all.
-    """
+def _facet_counts(copy: IndexCopy, matched: int, chosen: dict) -> dict[str, dict[str, int]]:
+    """Count each facet value among the matches that the other facets' choices leave."""
     counts = {facet.value: {} for facet in Facet}
-    chosen = [facet for facet, values in filters.items() if values]
-    groups = [(facet, [facet]) for facet in chosen]
-    groups.append((None, [facet.value for facet in Facet if facet.value not in chosen]))
-    for leaving_out, facets in groups:
-        statement = select(FacetRow.facet, FacetRow.value, func.count()).where(
-            FacetRow.facet.in_(facets)).group_by(FacetRow.facet, FacetRow.value)
-        conditions = _conditions(match, filters, leaving_out)
-        if conditions:
-            statement = statement.where(
-                FacetRow.practice_id.in_(select(Entry.practice_id).where(*conditions)))
-        for facet, value, count in db.session.execute(statement):
-            counts[facet][value] = count
+    for facet in Facet:
+        others = _all_of(bits for name, bits in chosen.items() if name != facet.value)
+        base = matched if others is None else matched & others
+        for (name, value), bits in copy.values.items():
+            if name == facet.value and (count := (base & bits).bit_count()):
+                counts[name][value] = count
     return counts
 
 
-def _page(match: _Match | None, filters: dict, sort: str):
-    """Select the matching index rows in the order asked for."""
-    if sort == "relevance" and match:
-        return match.ranked(select(Entry).where(*_conditions(None, filters)))
-    column_ = Entry.revised_at if sort == "revised" else Entry.published_at
-    return select(Entry).where(*_conditions(match, filters)).order_by(
-        column_.desc(), Entry.practice_id.desc())
+def _page_ids(copy: IndexCopy, selected: int, total: int, terms: list, request) -> list[int]:
+    """The ids of the page asked for, in the order asked for."""
+    first = (request.page - 1) * PAGE_SIZE
+    if first >= total:
+        return []
+    if request.sort == "relevance" and terms:
+        ranked = db.session.scalars(FullText(terms).ranked().execution_options(yield_per=500))
+        if selected == copy.everything:
+            return list(islice(ranked, first, first + PAGE_SIZE))
+        marks = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
+        kept = (i for i in ranked if i >> 3 < len(marks) and marks[i >> 3] >> (i & 7) & 1)
+        return list(islice(kept, first, first + PAGE_SIZE))
+    order = "revised" if request.sort == "revised" else "newest"
+    if total * 20 < len(copy.newest):  # few: sort them rather than walk the whole order
+        return sorted(members(selected), key=copy.positions[order].__getitem__)[
+            first:first + PAGE_SIZE]
+    marks = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
+    kept = (i for i in getattr(copy, order) if i >> 3 < len(marks) and marks[i >> 3] >> (i & 7) & 1)
+    return list(islice(kept, first, first + PAGE_SIZE))
 
 
 def search_practices(request: SearchRequest, locale: str = "it") -> Results:
     """Find the public practices a search asks for, with a page of results and the facet counts."""
     known = known_values()
     request, terms, notices = _checked(request, known)
-    if notices and len(request.text) > QUERY_MAX:
+    if len(request.text) > QUERY_MAX:
         return Results(request, [], 0, _options({}, request, known, locale), notices)
-    match = _Match(terms) if terms else None
-    total = db.session.scalar(select(func.count()).select_from(Entry).where(
-        *_conditions(match, request.filters)))
-    entries = db.session.scalars(
-        _page(match, request.filters, request.sort).limit(PAGE_SIZE).offset((request.page - 1) * PAGE_SIZE)).all()
+    copy = current_copy()
+    matched = copy.everything
+    for term in terms:
+        matched &= copy.term(term)
+    chosen = {facet: _either(copy, facet, values)
+              for facet, values in request.filters.items() if values}
+    narrowed = _all_of(chosen.values())
+    selected = matched if narrowed is None else matched & narrowed
+    total = selected.bit_count()
+    ids = _page_ids(copy, selected, total, terms, request)
+    entries = {entry.practice_id: entry for entry in db.session.scalars(
+        select(Entry).where(Entry.practice_id.in_(ids)))} if ids else {}
     regions = {region.id: region for region in known[Facet.REGION].values()}
     marked = frozenset(terms)
     hits = [Hit(entry.practice_id, entry.slug, highlight(entry.title, marked),
                 snippet(entry.summary, entry.body, marked), regions[entry.lead_region_id],
                 entry.kind, entry.evidence_level, entry.published_at, entry.revised_at)
-            for entry in entries]
+            for entry in (entries[i] for i in ids if i in entries)]
     if request.page > 1 and not hits:
         notices.append(_("Questa pagina non esiste: i risultati hanno %(pages)d pagine.",
                          pages=max(1, -(-total // PAGE_SIZE))))
-    counts = _facet_counts(match, request.filters)
+    counts = _facet_counts(copy, matched, chosen)
     return Results(request, hits, total, _options(counts, request, known, locale), notices)
 
 

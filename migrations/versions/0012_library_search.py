@@ -2,7 +2,8 @@
 
 The index holds the public version of every published practice (``practice_search_entries``,
 with the text already turned into search terms by ``lab.library.stemming``) and its facet
-values (``practice_search_facets``). The full-text structure depends on the database and is
+values (``practice_search_facets``), and a token that changes with it (``practice_search_versions``),
+so each process knows when its in-memory facet sets are old. The full-text structure depends on the database and is
 built from the term columns: on SQLite an FTS5 table with external content, kept current by
 triggers; on PostgreSQL a generated ``tsvector`` column, weighted A/B/C by field, with a GIN
 index. The models do not describe these (``lab.library.index.outside_models``).
@@ -83,12 +84,20 @@ def upgrade():
     with op.batch_alter_table('practice_search_facets', schema=None) as batch_op:
         batch_op.create_index('ix_practice_search_facets_practice', ['practice_id'], unique=False)
 
+    op.create_table('practice_search_versions',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('token', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_practice_search_versions_single_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_search_versions'))
+    )
+
     statements = SQLITE_FTS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_DOCUMENT
     for statement in statements:
         op.execute(statement)
 
 
 def downgrade():
+    op.drop_table('practice_search_versions')
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE practice_search_fts")  # its triggers go with the entries table
     with op.batch_alter_table('practice_search_facets', schema=None) as batch_op:

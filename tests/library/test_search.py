@@ -131,3 +131,21 @@ def test_pages_hold_page_size_results_each():
     assert len(search_practices(SearchRequest("welfare", page=2)).hits) == 3
     beyond = search_practices(SearchRequest("welfare", page=3))
     assert beyond.hits == [] and "2 pagine" in beyond.notices[0]
+
+
+def test_a_process_copy_follows_publications_made_after_it():
+    publish("Custodia sociale", region="piemonte")
+    assert found(region=["toscana"]) == []  # this process now holds a copy of the index
+    publish("Emporio solidale", region="toscana")
+    results = search_practices(SearchRequest("sociale emporio"))
+    assert [hit.title.striptags() for hit in results.hits] == []
+    assert found("emporio", region=["toscana"]) == ["Emporio solidale"]
+    counts = {o.value: o.count for o in search_practices(SearchRequest()).facets["region"]}
+    assert counts == {"piemonte": 1, "toscana": 1}
+
+
+def test_bitsets_round_trip():
+    from lab.library.bitsets import bitset, members
+
+    ids = [1, 7, 8, 9, 64, 100_000]
+    assert members(bitset(ids)) == ids and bitset([]) == 0 and members(0) == []
