@@ -158,18 +158,15 @@ def _page_ids(copy: IndexCopy, selected: int, total: int, terms: list, request) 
     if first >= total:
         return []
     if request.sort == "relevance" and terms:
-        ranked = db.session.scalars(FullText(terms).ranked().execution_options(yield_per=500))
-        if selected == copy.everything:
-            return list(islice(ranked, first, first + PAGE_SIZE))
-        marks = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
-        kept = (i for i in ranked if i >> 3 < len(marks) and marks[i >> 3] >> (i & 7) & 1)
-        return list(islice(kept, first, first + PAGE_SIZE))
-    order = "revised" if request.sort == "revised" else "newest"
-    if total * 20 < len(copy.newest):  # few: sort them rather than walk the whole order
-        return sorted(members(selected), key=copy.positions[order].__getitem__)[
-            first:first + PAGE_SIZE]
+        order = copy.ranking(tuple(terms))
+    else:
+        name = "revised" if request.sort == "revised" else "newest"
+        if total * 20 < len(copy.newest):  # few: sort them rather than walk the whole order
+            return sorted(members(selected), key=copy.positions[name].__getitem__)[
+                first:first + PAGE_SIZE]
+        order = getattr(copy, name)
     marks = selected.to_bytes((selected.bit_length() + 7) // 8, "little")
-    kept = (i for i in getattr(copy, order) if i >> 3 < len(marks) and marks[i >> 3] >> (i & 7) & 1)
+    kept = (i for i in order if i >> 3 < len(marks) and marks[i >> 3] >> (i & 7) & 1)
     return list(islice(kept, first, first + PAGE_SIZE))
 
 

@@ -8,25 +8,28 @@ SNIPPET_LEAD = 8  # words shown before the first match, for context
 SCANNED_CHARS = 6000  # a match further in is not worth the reader's scroll: show the start
 
 
-def highlight(text: str, terms: frozenset[str], limit: int | None = None) -> Markup:
-    """Return the text (or ``limit`` words around its first match) with matched words marked."""
-    pieces = words(text[:SCANNED_CHARS] if limit else text)
+def _marked(pieces: list[str], first: int, last: int, terms: frozenset[str]) -> Markup:
     # pieces alternate: separator, word, separator, word, ..., separator
-    positions = range(1, len(pieces), 2)
-    matched = {index for index in positions if term_of(pieces[index]) in terms}
-    first, last = 0, len(pieces)
-    if limit:
-        start = max(0, min(matched, default=1) // 2 - SNIPPET_LEAD)
-        first, last = start * 2 + 1, min(len(pieces), (start + limit) * 2)
-    parts = [Markup("… ") if first > 1 else Markup("")]
-    for index in range(first, last):
-        piece = pieces[index]
-        parts.append(Markup("<mark>%s</mark>") % piece if index in matched else escape(piece))
-    if last < len(pieces) or len(text) > SCANNED_CHARS and limit:
-        parts.append(Markup(" …"))
-    return Markup("").join(parts)
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % piece if index % 2 and term_of(piece) in terms
+        else escape(piece) for index, piece in enumerate(pieces[first:last], start=first))
+
+
+def highlight(text: str, terms: frozenset[str]) -> Markup:
+    """Return the text with the words the search matched marked."""
+    pieces = words(text)
+    return _marked(pieces, 0, len(pieces), terms)
 
 
 def snippet(summary: str, body: str, terms: frozenset[str]) -> Markup:
     """Return a passage of the practice's text around the first word the search matched."""
-    return highlight(" ".join(f"{summary}\n{body}".split()), terms, SNIPPET_WORDS)
+    text = " ".join(f"{summary}\n{body}"[:SCANNED_CHARS].split())
+    pieces = words(text)
+    found = next((index for index in range(1, len(pieces), 2)
+                  if term_of(pieces[index]) in terms), 1)
+    first = max(1, found - 2 * SNIPPET_LEAD)
+    last = min(len(pieces), first + 2 * SNIPPET_WORDS)
+    passage = _marked(pieces, first, last, terms)
+    before = Markup("… ") if first > 1 else Markup("")
+    after = Markup(" …") if last < len(pieces) or len(summary) + len(body) >= SCANNED_CHARS else ""
+    return before + passage + after

@@ -68,6 +68,7 @@ def words(text: str) -> list[str]:
     return re.split(r"([^\W_]+)", text)
 
 
+@lru_cache(maxsize=65536)
 def term_of(word: str) -> str | None:
     """Return the search term of one word as written (with capitals or accents)."""
     return stem(fold(word))
