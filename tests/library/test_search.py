@@ -115,12 +115,15 @@ def test_period_facet_follows_the_programming_periods():
 
 
 def test_sorting_by_newest_and_by_revision():
-    publish("Prima", at=datetime(2026, 1, 1))
-    second = publish("Seconda", at=datetime(2026, 2, 1))
-    second.revised_at = datetime(2026, 1, 15)
-    second.title = "Seconda"
+    from lab.library import signals
+
+    first = publish("Prima", at=datetime(2026, 1, 1))
+    publish("Seconda", at=datetime(2026, 2, 1))
+    first.revised_at = datetime(2026, 3, 1)  # published again after a revision
+    signals.public_version_changed.send(first, published=True)
     db.session.commit()
     assert found(sort="newest") == ["Seconda", "Prima"]
+    assert found(sort="revised") == ["Prima", "Seconda"]
 
 
 def test_pages_hold_page_size_results_each():
