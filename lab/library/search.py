@@ -82,6 +82,12 @@ class Results:
     notices: list
 
     @property
+    def chosen(self) -> list[tuple[str, FacetOption]]:
+        """The facet values the search is narrowed to, to show (and undo) above the results."""
+        return [(facet, option) for facet, options in self.facets.items()
+                for option in options if option.selected]
+
+    @property
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
 

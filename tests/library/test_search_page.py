@@ -29,6 +29,7 @@ def test_results_facets_and_links_keep_the_whole_search_in_the_url(client):
     narrowed = page(client, "/library?q=anziano&region=piemonte&sort=newest")
     assert 'aria-current="true"' in narrowed and "Custodia sociale" in narrowed
     assert 'href="/library?q=anziano&amp;sort=newest"' in narrowed  # the same link takes it off
+    assert 'aria-label="Filtri attivi"' in narrowed and "Regione: Piemonte" in narrowed
     everything = page(client, "/library")
     assert "2 pratiche" in everything and "Persone in povertà o a rischio" in everything
 
@@ -84,6 +85,10 @@ def test_xss_payloads_in_every_text_field_stay_text(client):
         assert dangers(facets) == [] and dangers(results) == [], number
         assert results.count('class="library-result ') == (20 if number < pages else
                                                              len(accepted) - 20 * (pages - 1))
+    for number in range(len(themes)):  # a chosen theme is shown above the results too
+        html = page(client, f"/library?q=welfare&theme=gruppo-{number}")
+        chosen = html[html.index("</form>", html.index('class="library-sort')):html.index("</main>")]
+        assert 'aria-label="Filtri attivi"' in chosen and dangers(chosen) == []
 
 
 @pytest.mark.parametrize("payload", [p for p in XSS_PAYLOADS if text_problem(p) is None][::6])
