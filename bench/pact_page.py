@@ -52,7 +52,8 @@ def fetch(url: str) -> tuple[float, int, str]:
 class Server:
     """``python wsgi.py`` on a loopback port; always stopped by ``stop`` (or the with block)."""
 
-    def __init__(self, env: dict, workdir: Path, label: str):
+    def __init__(self, env: dict, workdir: Path, label: str, args: tuple = ("wsgi.py",)):
+        self.args = args  # what the interpreter runs: wsgi.py unless a benchmark needs a wrapper
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"server_{label}.log"
@@ -62,7 +63,7 @@ class Server:
 
     def __enter__(self) -> "Server":
         self.log_file = open(self.log_path, "wb")
-        self.process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=self.env,
+        self.process = subprocess.Popen([sys.executable, *self.args], cwd=ROOT, env=self.env,
                                         stdout=self.log_file, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
         try:

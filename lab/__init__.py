@@ -38,10 +38,12 @@ def _load_config(app: Flask, config, overrides: dict) -> None:
 def register_extensions(app: Flask) -> None:
     from lab.core import database, i18n, jobs, requestlog, security  # database sets SQLite pragmas
     from lab.extensions import csrf, db, limiter, login_manager, migrate
+    from lab.library.index import outside_models
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
+                     include_name=outside_models)  # autogenerate leaves full-text tables be
     requestlog.init_app(app)  # first, so its clock and request id start before anything else
     csrf.init_app(app)
     limiter.init_app(app)
@@ -109,8 +111,10 @@ def register_errors(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from lab.cli import lab_cli
     from lab.core.cli import jobs_cli
+    from lab.library.cli import library_cli
     from lab.pact.cli import pact_cli
 
     app.cli.add_command(lab_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(pact_cli)
+    app.cli.add_command(library_cli)

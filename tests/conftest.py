@@ -16,6 +16,7 @@ from sqlalchemy import text
 from lab import create_app
 from lab.core import jobs
 from lab.extensions import db, limiter
+from lab.library.index import rebuild_full_text
 from lab.pact.keys import generate_key_file
 from tests.append_only import triggers_bypassed
 from tests.factories import make_person
@@ -98,6 +99,7 @@ def empty_tables() -> None:
             connection.execute(text("PRAGMA defer_foreign_keys = ON"))
             for table in tables:
                 connection.execute(table.delete())
+            rebuild_full_text(connection)  # its triggers were bypassed with the others
 
 
 @pytest.fixture(autouse=True)

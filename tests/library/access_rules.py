@@ -16,6 +16,7 @@ def seen_by_region(author, colleague, unseen=UNSEEN):
 
 
 RULES = {
+    "library.index": ("GET", "/library?q=anziani&region=piemonte&sort=newest", everyone(200)),
     "library.sheet": ("GET", "/library/{published}-{published_slug}", everyone(200)),
     "library.sheet_pdf": ("GET", "/library/{published}/scheda.pdf", everyone(200)),
     "library.attachment": ("GET", "/library/{published}/attachments/{published_file}",
