@@ -14,7 +14,6 @@ from lab.accounts.models import Region
 from lab.extensions import db
 from lab.groups.models import Group
 from lab.library.bitsets import IndexCopy, current_copy, members
-from lab.library.fulltext import FullText
 from lab.library.index import PERIODS, Facet, PracticeSearchEntry as Entry
 from lab.library.facet_labels import facet_label
 from lab.library.models import FundingSource, PracticeKind, TargetGroup
