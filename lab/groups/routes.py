@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lab.accounts.forms import ButtonForm
 from lab.accounts.models import User
-from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.errors import DomainError, flash_outcome
 from lab.core.i18n import shown_name
 from lab.core.security import platform_admin_required
 from lab.extensions import db
@@ -19,14 +19,7 @@ def _attempt(action, success: str) -> None:
     if not ButtonForm().validate_on_submit():
         flash(_("La sessione del modulo è scaduta: ricarica la pagina e riprova."), "danger")
         return
-    try:
-        action()
-    except (NotPermitted, NotFound):
-        raise
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
-        flash(success, "success")
+    flash_outcome(action, success)
 
 
 def _back(slug: str):

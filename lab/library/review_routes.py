@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lab.accounts.forms import ButtonForm
-from lab.core.errors import DomainError, NotFound, NotPermitted
+from lab.core.errors import NotPermitted, flash_outcome
 from lab.library import access, bp, labels, workflow
 from lab.library.forms import ApprovalForm, CommentForm
 
@@ -50,14 +50,7 @@ def _step(practice_id: int, form, allowed, action, success: str):
         messages = [error for errors in form.errors.values() for error in errors]
         flash(" ".join(map(str, messages)) or _("Richiesta non valida."), "danger")
     else:
-        try:
-            action(practice, form)
-        except (NotPermitted, NotFound):
-            raise
-        except DomainError as error:
-            flash(error.message, "danger")
-        else:
-            flash(success, "success")
+        flash_outcome(lambda: action(practice, form), success)
     return redirect(url_for("library.sheet", practice_id=practice.id, slug=practice.slug))
 
 
