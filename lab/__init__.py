@@ -52,11 +52,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from lab import accounts, core, groups, library, pact, rooms
+    from lab import accounts, core, events, groups, library, pact, rooms
     from lab.core import params
 
     params.init_app(app)  # bounded <int:...> ids, before any rule uses the converter
-    for module in (core, accounts, pact, groups, library, rooms):
+    for module in (core, accounts, pact, groups, library, rooms, events):
         app.register_blueprint(module.bp)
 
 

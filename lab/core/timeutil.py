@@ -24,3 +24,13 @@ def rome_today() -> date:
 def to_rome_date(moment: datetime) -> date:
     """The calendar day in Rome of a naive-UTC moment."""
     return moment.replace(tzinfo=UTC).astimezone(ROME).date()
+
+
+def rome_to_utc(local: datetime) -> datetime:
+    """The naive-UTC moment of a wall-clock time in Rome (as typed in a form)."""
+    return local.replace(tzinfo=ROME).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_rome(moment: datetime) -> datetime:
+    """The wall-clock time in Rome of a naive-UTC moment, aware of its zone."""
+    return moment.replace(tzinfo=UTC).astimezone(ROME)
