@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lab.core.forms import Form
@@ -24,10 +25,10 @@ ROME_HINT = _l("Ora italiana.")
 
 class EventForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Tipo"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Tipo"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
     description = TextAreaField(_l("Descrizione"), validators=[Length(max=20000)],
                                 description=_l("Puoi usare Markdown."))
-    format = SelectField(_l("Formato"), choices=list(FORMAT_LABELS.items()))
+    format = SelectField(_l("Formato"), choices=[SelectChoice(k.value, label) for k, label in FORMAT_LABELS.items()])
     venue = StringField(_l("Sede"), validators=[Length(max=200)])
     address = StringField(_l("Indirizzo"), validators=[Length(max=300)])
     online_url = StringField(_l("Collegamento online"), validators=[Length(max=500)],

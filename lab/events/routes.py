@@ -3,6 +3,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from lab.accounts.models import Region, User
 from lab.core.errors import DomainError, NotFound
@@ -71,7 +72,7 @@ def show(event_id: int):
     registration = queries.registration_of(current_user, event)
     general, regional = queries.seat_counts(event.id)
     delegate_form = PersonForm()
-    delegate_form.person.choices = [(p.id, p.full_name)
+    delegate_form.person.choices = [SelectChoice(p.id, p.full_name)
                                     for p in queries.region_delegates(current_user, event)]
     return render_template(
         "events/show.html", event=event, manager=manager, registration=registration,
@@ -112,7 +113,8 @@ def manage(event_id: int):
     """Show organisers the seats per region, the registrations and the waiting list."""
     event = _managed(event_id)
     co_form = PersonForm()
-    co_form.person.choices = [(p.id, p.full_name) for p in queries.possible_co_organisers(event)]
+    co_form.person.choices = [SelectChoice(p.id, p.full_name)
+                           for p in queries.possible_co_organisers(event)]
     general, regional = queries.seat_counts(event.id)
     return render_template(
         "events/manage.html", event=event, rows=queries.region_table(event),
@@ -244,8 +246,8 @@ def _ics(data: bytes, filename: str) -> Response:
 
 def _event_form(event=None) -> EventForm:
     form = EventForm()
-    form.region.choices = [(0, "—")] + [(r.id, r.name_it) for r in _regions()]
-    form.groups.choices = [(g.id, g.name_it) for g in all_groups()]
+    form.region.choices = [SelectChoice(0, "—")] + [SelectChoice(r.id, r.name_it) for r in _regions()]
+    form.groups.choices = [SelectChoice(g.id, g.name_it) for g in all_groups()]
     if event is not None and request.method == "GET":
         for name in ("title", "kind", "description", "format", "venue", "address", "online_url",
                      "capacity"):
