@@ -109,8 +109,10 @@ def register_errors(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from lab.cli import lab_cli
     from lab.core.cli import jobs_cli
+    from lab.events.cli import events_cli
     from lab.pact.cli import pact_cli
 
     app.cli.add_command(lab_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(pact_cli)
+    app.cli.add_command(events_cli)
