@@ -7,6 +7,7 @@ from lab.core.mail import send_mail
 from lab.events.calendar import calendar_bytes
 from lab.events.models import Event
 
+LONG = "EEEE d MMMM y, HH:mm"  # CLDR pattern: "venerdì 29 gennaio 2027, 09:30"
 # The kinds of mail that go to people holding a seat: they carry the online link.
 SEATED = ("registered", "promoted", "changed", "reminder")
 
@@ -40,8 +41,8 @@ def _opening(kind: str, event: Event) -> str:
 def _body(person: User, event: Event, kind: str) -> str:
     lines = [_("Gentile %(name)s,", name=person.full_name), "", _opening(kind, event), "",
              _("Quando: %(start)s – %(end)s (ora italiana)",
-               start=format_datetime(event.starts_at, "full"),
-               end=format_datetime(event.ends_at, "short"))]
+               start=format_datetime(event.starts_at, LONG),
+               end=format_datetime(event.ends_at, "HH:mm" if event.ends_same_day else LONG))]
     if event.has_place:
         place = ", ".join(part for part in (event.venue, event.address) if part)
         lines.append(_("Dove: %(place)s", place=place))

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.accounts.models import Region, User
-from lab.core.timeutil import utcnow
+from lab.core.timeutil import to_rome_date, utcnow
 from lab.extensions import db
 from lab.groups.models import Group
 
@@ -111,6 +111,11 @@ class Event(db.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at <= utcnow()
+
+    @property
+    def ends_same_day(self) -> bool:
+        """Whether it ends on the day it starts, in Rome (then the end shows only its time)."""
+        return to_rome_date(self.starts_at) == to_rome_date(self.ends_at)
 
     @property
     def is_public(self) -> bool:
