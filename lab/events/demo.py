@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from lab.accounts.services import region_by_slug, user_by_email
 from lab.core.timeutil import rome_to_utc, rome_today
-from lab.events import registrations, services
+from lab.events import agenda, registrations, services
 from lab.events.models import Event, Format, Kind
 from lab.extensions import db
 from lab.groups.queries import group_by_slug
@@ -19,6 +19,13 @@ MEETING = "Riunione del gruppo «Politiche di prossimità e domiciliarità»"
 YEARLY_PEOPLE = ["firma.piemonte@laboratorio.example", "delegato.piemonte@laboratorio.example",
                  "delegata.toscana@laboratorio.example", "delegato.puglia@laboratorio.example",
                  "delegata.trento@laboratorio.example", "firma.lazio@laboratorio.example"]
+
+YEARLY_AGENDA = [
+    ("Plenaria di apertura", (9, 30), (11, 0), "Sala grande", False),
+    ("Pausa caffè", (11, 0), (11, 30), "", True),
+    ("Presentazioni regionali per tema", (11, 30), (13, 0), "Sale tematiche", False),
+    ("Tavola rotonda: il Laboratorio nei prossimi anni", (14, 30), (16, 30), "Sala grande", False),
+]
 
 
 def _local(day, hour: int, minute: int = 0) -> datetime:
@@ -59,6 +66,9 @@ def load() -> list[str]:
             online_url="https://meet.example.org/forum-annuale", region_id=piemonte.id,
             capacity=4, description="Plenaria, presentazioni regionali per tema e tavola rotonda "
                                     "(dato dimostrativo)."))
+        for title, start, end, place, is_break in YEARLY_AGENDA:
+            agenda.add_session(organiser, event, agenda.SessionDraft(
+                title, _local(day, *start), _local(day, *end), place=place, is_break=is_break))
         services.set_quotas(organiser, event, {piemonte.id: 2})
         for email in YEARLY_PEOPLE:
             person = user_by_email(email)

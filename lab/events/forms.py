@@ -1,6 +1,6 @@
 """Forms of the events domain; labels in Italian, translated by Flask-Babel."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -54,6 +54,20 @@ class CancelForm(Form):
 
 class PersonForm(Form):
     person = SelectField(_l("Persona"), coerce=int, validators=[DataRequired()])
+
+
+class SessionForm(Form):
+    title = StringField(_l("Titolo della sessione"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Inizio"), format=LOCAL, validators=[DataRequired()],
+                                   description=ROME_HINT)
+    ends_at = DateTimeLocalField(_l("Fine"), format=LOCAL, validators=[DataRequired()],
+                                 description=ROME_HINT)
+    place = StringField(_l("Sala"), validators=[Length(max=200)])
+    speakers = StringField(_l("Relatori e moderatori"), validators=[Length(max=500)],
+                           description=_l("Nomi ed enti di appartenenza."))
+    description = TextAreaField(_l("Descrizione"), validators=[Length(max=5000)],
+                                description=_l("Puoi usare Markdown."))
+    is_break = BooleanField(_l("Pausa"))
 
 
 def quota_form(regions, seats: dict[int, int]) -> Form:

@@ -57,5 +57,6 @@ def notify(person: User, event: Event, kind: str) -> None:
     """Queue the mail of that kind; it leaves when the caller's transaction commits."""
     with force_locale(person.locale or "it"):
         subject, body = _subject(kind, event), _body(person, event, kind)
-    attachment = ("evento.ics", "text/calendar", calendar_bytes([event], with_link=kind in SEATED))
+    calendar = calendar_bytes([event], with_link=kind in SEATED, with_sessions=True)
+    attachment = ("evento.ics", "text/calendar", calendar)
     send_mail(person.email, subject, body, attachments=[attachment])

@@ -107,6 +107,9 @@ class Event(db.Model):
                                                          order_by="Organiser.added_at")
     quotas: Mapped[list["Quota"]] = relationship(back_populates="event",
                                                  cascade="all, delete-orphan")
+    sessions: Mapped[list["Session"]] = relationship(back_populates="event",
+                                                     cascade="all, delete-orphan",
+                                                     order_by="(Session.starts_at, Session.id)")
 
     @property
     def is_past(self) -> bool:
@@ -215,3 +218,26 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"
+
+
+class Session(db.Model):
+    """A part of an event's agenda: a talk, a panel, a round table or a break."""
+
+    __tablename__ = "event_sessions"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(200), default="")  # a room of the venue
+    # Chairs and speakers as written by the organiser: names and affiliations.
+    speakers: Mapped[str] = mapped_column(String(500), default="")
+    is_break: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<Session {self.id} event={self.event_id} {self.title[:30]!r}>"

@@ -12,8 +12,9 @@ from lab.core.params import date_arg, id_arg, page_arg
 from lab.core.refusals import attempt
 from lab.core.security import permission_required
 from lab.core.timeutil import rome_to_utc, rome_today, to_rome
-from lab.events import bp, calendar, queries, registrations, services
-from lab.events.forms import FORMAT_LABELS, KIND_LABELS, CancelForm, EventForm, PersonForm, quota_form
+from lab.events import agenda, bp, calendar, queries, registrations, services
+from lab.events.forms import (FORMAT_LABELS, KIND_LABELS, CancelForm, EventForm, PersonForm,
+                              SessionForm, quota_form)
 from lab.events.models import Kind, Status
 from lab.extensions import db
 from lab.groups.queries import all_groups
@@ -77,7 +78,7 @@ def show(event_id: int):
     return render_template(
         "events/show.html", event=event, manager=manager, registration=registration,
         may_register=queries.is_open_for_registration(event), delegate_form=delegate_form,
-        taken=general + sum(regional.values()), button=Form(),
+        taken=general + sum(regional.values()), button=Form(), days=agenda.agenda_by_day(event),
         show_link=bool(manager or (registration and registration.is_registered)))
 
 
@@ -85,7 +86,7 @@ def show(event_id: int):
 def event_ics(event_id: int):
     """Serve one event as an iCalendar file."""
     event = queries.event_for(current_user, event_id)
-    return _ics(calendar.calendar_bytes([event]), f"evento-{event.id}.ics")
+    return _ics(calendar.calendar_bytes([event], with_sessions=True), f"evento-{event.id}.ics")
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -121,7 +122,7 @@ def manage(event_id: int):
         registered=queries.registrations(event, Status.REGISTERED),
         waiting=queries.registrations(event, Status.WAITING), general_taken=general,
         reserved=queries.quota_total(event), button=Form(), cancel_form=CancelForm(),
-        co_form=co_form, quotas=quota_form(_regions(), {q.region_id: q.seats for q in event.quotas}),
+        co_form=co_form, session_form=SessionForm(), quotas=quota_form(_regions(), {q.region_id: q.seats for q in event.quotas}),
         open=queries.is_open_for_registration(event))
 
 
@@ -221,6 +222,34 @@ def promote(event_id: int, registration_id: int):
     event = _managed(event_id)
     registration = queries.registration_in(event, registration_id)
     attempt(lambda: registrations.promote(current_user, registration), _("Persona iscritta."))
+    return _to_manage(event)
+
+
+@bp.post("/events/<int:event_id>/sessions")
+@login_required
+def add_session(event_id: int):
+    """Add a session or a break to the agenda."""
+    event = _managed(event_id)
+    form = SessionForm()
+    if not form.validate_on_submit():
+        flash(_("Controlla il titolo e gli orari della sessione."), "danger")
+        return _to_manage(event)
+    draft = agenda.SessionDraft(
+        title=form.title.data, starts_at=rome_to_utc(form.starts_at.data),
+        ends_at=rome_to_utc(form.ends_at.data), place=form.place.data or "",
+        speakers=form.speakers.data or "", description=form.description.data or "",
+        is_break=form.is_break.data)
+    attempt(lambda: agenda.add_session(current_user, event, draft), _("Sessione aggiunta."))
+    return _to_manage(event)
+
+
+@bp.post("/events/<int:event_id>/sessions/<int:session_id>/delete")
+@login_required
+def remove_session(event_id: int, session_id: int):
+    """Take a session off the agenda."""
+    event = _managed(event_id)
+    session = agenda.session_in(event, session_id)
+    attempt(lambda: agenda.remove_session(current_user, session), _("Sessione tolta dal programma."))
     return _to_manage(event)
 
 

@@ -69,15 +69,18 @@ def create_event(actor: User, draft: EventDraft) -> Event:
 
 def update_event(actor: User, event: Event, draft: EventDraft) -> None:
     """Change an event; registered people are told of a new time or place."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     if event.is_cancelled:
         raise DomainError(_("Un evento annullato non si modifica più."))
     _check_draft(draft)
+    if any(s.starts_at < draft.starts_at or s.ends_at > draft.ends_at for s in event.sessions):
+        raise InvalidField("starts_at", _("Alcune sessioni del programma cadrebbero fuori dai "
+                                          "nuovi orari: spostale prima."))
     event = lock_event(event)
     _check_seats(event, draft.capacity, {q.region_id: q.seats for q in event.quotas})
     before = {name: getattr(event, name) for name in NOTIFIED_FIELDS}
     _apply(event, draft)
-    _bump(event)
+    bump(event)
     record("event.updated", actor=actor, event=event.id)
     if event.state == State.PUBLISHED and any(getattr(event, k) != v for k, v in before.items()):
         for registration in registrations(event, Status.REGISTERED):
@@ -87,25 +90,25 @@ def update_event(actor: User, event: Event, draft: EventDraft) -> None:
 
 def publish_event(actor: User, event: Event) -> None:
     """Make a draft public."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     if event.state != State.DRAFT:
         raise DomainError(_("Solo una bozza può essere pubblicata."))
     event.state = State.PUBLISHED.value
-    _bump(event)
+    bump(event)
     record("event.published", actor=actor, event=event.id)
     db.session.commit()
 
 
 def cancel_event(actor: User, event: Event, reason: str) -> None:
     """Cancel an event, telling everyone registered or waiting why."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     if event.is_cancelled:
         raise DomainError(_("L'evento è già annullato."))
     if not reason.strip():
         raise InvalidField("reason", _("Indica il motivo dell'annullamento."))
     event = lock_event(event)
     event.state, event.cancel_reason = State.CANCELLED.value, reason.strip()
-    _bump(event)
+    bump(event)
     record("event.cancelled", actor=actor, event=event.id)
     for status in (Status.REGISTERED, Status.WAITING):
         for registration in registrations(event, status):
@@ -115,7 +118,7 @@ def cancel_event(actor: User, event: Event, reason: str) -> None:
 
 def add_organiser(actor: User, event: Event, person: User) -> None:
     """Name another forum organiser as co-organiser of the event."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     if not person.is_organiser:
         raise DomainError(_("Solo un organizzatore di forum può organizzare un evento."))
     if any(organiser.user_id == person.id for organiser in event.organisers):
@@ -127,7 +130,7 @@ def add_organiser(actor: User, event: Event, person: User) -> None:
 
 def set_quotas(actor: User, event: Event, seats: dict[int, int]) -> None:
     """Reserve seats for member regions (0 removes a reservation); the rest is the general pool."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     if any(count < 0 for count in seats.values()):
         raise DomainError(_("I posti riservati non possono essere negativi."))
     event = lock_event(event)
@@ -140,7 +143,7 @@ def set_quotas(actor: User, event: Event, seats: dict[int, int]) -> None:
 
 def close_registration(actor: User, event: Event) -> None:
     """Stop taking registrations now, before the planned closing."""
-    _check_manager(actor, event)
+    check_manager(actor, event)
     now = utcnow()
     if event.registration_closes_at is not None and event.registration_closes_at <= now:
         raise DomainError(_("Le iscrizioni sono già chiuse."))
@@ -151,7 +154,7 @@ def close_registration(actor: User, event: Event) -> None:
     db.session.commit()
 
 
-def _check_manager(actor: User, event: Event) -> None:
+def check_manager(actor: User, event: Event) -> None:
     if not can_manage(actor, event):
         raise NotPermitted(_("Solo gli organizzatori dell'evento possono farlo."))
 
@@ -206,6 +209,6 @@ def _apply(event: Event, draft: EventDraft) -> None:
     event.groups = list(db.session.scalars(select(Group).where(Group.id.in_(draft.group_ids))))
 
 
-def _bump(event: Event) -> None:
+def bump(event: Event) -> None:
     event.sequence += 1
     event.updated_at = utcnow()

@@ -1,4 +1,4 @@
-"""events: forums, meetings, trainings and webinars; organisers, regional quotas, registrations
+"""events: forums, meetings, trainings and webinars; organisers, agenda, regional quotas, registrations
 
 One active registration (a seat or a waiting place) per person and event, through a partial
 unique index; cancelled registrations stay as history.
@@ -87,6 +87,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_event_quotas_region_id_regions')),
     sa.PrimaryKeyConstraint('event_id', 'region_id', name=op.f('pk_event_quotas'))
     )
+    op.create_table('event_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('speakers', sa.String(length=500), nullable=False),
+    sa.Column('is_break', sa.Boolean(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_event_sessions_ends_after_start')),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_sessions_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_sessions'))
+    )
+    with op.batch_alter_table('event_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_sessions_event_id'), ['event_id'], unique=False)
+
     op.create_table('event_registrations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -123,6 +140,10 @@ def downgrade():
         batch_op.drop_index('ix_event_registrations_active', sqlite_where=sa.text("status IN ('registered', 'waiting')"), postgresql_where=sa.text("status IN ('registered', 'waiting')"))
 
     op.drop_table('event_registrations')
+    with op.batch_alter_table('event_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_sessions_event_id'))
+
+    op.drop_table('event_sessions')
     op.drop_table('event_quotas')
     with op.batch_alter_table('event_organisers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_organisers_user_id'))

@@ -3,6 +3,8 @@
 ``make_targets`` builds a published forum organised by the matrix's ``organiser``, with the
 matrix's Piemonte ``delegate`` holding a seat and another Piemonte delegate on the waiting list.
 """
+from datetime import timedelta
+
 from tests.access import ROLES, everyone, signed_in
 from tests.factories import make_person
 
@@ -33,16 +35,22 @@ RULES = {
     "events.cancel_registration": ("POST", "/events/{event}/registrations/{registration}/cancel",
                                    {**signed_in(302), "signatory": 403,
                                     "other_region_admin": 403}),
+    "events.add_session": ("POST", "/events/{event}/sessions", organisers(302)),
+    "events.remove_session": ("POST", "/events/{event}/sessions/{session}/delete",
+                              {**organisers(302), "admin": 404}),  # the organiser removed it
     "events.promote": ("POST", "/events/{event}/registrations/{waiting}/promote", organisers(302)),
 }
 
 
 def make_targets(people):
-    from lab.events import registrations
+    from lab.events import agenda, registrations
     from tests.events.conftest import publish
 
     event = publish(people["organiser"], capacity=1)
     seat = registrations.register(people["delegate"], event)
     other = make_person("waiting@example.org", "Waiting", "delegate", "piemonte")
     waiting = registrations.register(other, event)
-    return {"event": event.id, "registration": seat.id, "waiting": waiting.id}
+    session = agenda.add_session(people["organiser"], event, agenda.SessionDraft(
+        "Plenaria", event.starts_at, event.starts_at + timedelta(hours=1)))
+    return {"event": event.id, "registration": seat.id, "waiting": waiting.id,
+            "session": session.id}

@@ -18,3 +18,5 @@ def test_seed_demo_makes_the_three_events_once(runner):
                                      .group_by(Registration.status)).all())
     assert counts == {Status.REGISTERED.value: 4, Status.WAITING.value: 2}
     assert [quota.seats for quota in yearly.quotas] == [2]
+    assert [session.title for session in yearly.sessions][0] == "Plenaria di apertura"
+    assert len(yearly.sessions) == 4

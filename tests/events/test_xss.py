@@ -1,10 +1,12 @@
-"""Script and HTML typed into an event's fields are shown as text, and its .ics still parses."""
+"""Script and HTML in the fields of an event and its sessions stay text; the .ics still parses."""
 import re
 
 import icalendar
 
 from lab.core.text import text_problem
-from lab.events import services
+from datetime import timedelta
+
+from lab.events import agenda, services
 from tests.events.conftest import draft, publish
 from tests.rooms.test_xss import dangers
 from tests.rooms.xss_payloads import XSS_PAYLOADS
@@ -19,12 +21,17 @@ def test_payloads_in_every_text_field_are_harmless_on_the_page_and_in_the_ics(cl
         services.update_event(organiser, event, draft(
             title=payload[:200], description=payload, venue=payload[:200], address=payload[:300],
             format="hybrid", online_url="https://meet.example/" + payload[:400]))
+        start = event.starts_at + timedelta(minutes=len(event.sessions))
+        agenda.add_session(organiser, event, agenda.SessionDraft(
+            payload[:200], start, start + timedelta(minutes=30), place=payload[:200],
+            speakers=payload[:500], description=payload))
         page = client.get(f"/events/{event.id}").get_data(as_text=True)
         assert re.findall(r"<script\b[^>]*>", page) == layout_scripts, payload
         content = page[page.index('<h1 class="event-title">'):page.index("<aside")]
         assert dangers(content) == [], payload
-        [entry] = icalendar.Calendar.from_ical(client.get(f"/events/{event.id}.ics").data).walk("VEVENT")
-        assert str(entry["summary"]) == payload[:200].strip()
+        entries = icalendar.Calendar.from_ical(client.get(f"/events/{event.id}.ics").data).walk("VEVENT")
+        assert str(entries[0]["summary"]) == payload[:200].strip()
+        assert str(entries[-1]["summary"]) == payload[:200].strip()
     services.cancel_event(organiser, event, ACCEPTED[0])
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert dangers(page[page.index('<h1 class="event-title">'):page.index("<aside")]) == []
