@@ -54,11 +54,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from lab import accounts, core, groups, library, notifications, pact, rooms
+    from lab import accounts, core, events, groups, library, notifications, pact, rooms
     from lab.core import params
 
     params.init_app(app)  # bounded <int:...> ids, before any rule uses the converter
-    for module in (core, accounts, pact, groups, library, rooms, notifications):
+    for module in (core, accounts, pact, groups, library, rooms, events, notifications):
         app.register_blueprint(module.bp)
 
 
@@ -111,6 +111,7 @@ def register_errors(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from lab.cli import lab_cli
     from lab.core.cli import jobs_cli
+    from lab.events.cli import events_cli
     from lab.library.cli import library_cli
     from lab.pact.cli import pact_cli
 
@@ -118,3 +119,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(pact_cli)
     app.cli.add_command(library_cli)
+    app.cli.add_command(events_cli)

@@ -11,6 +11,7 @@ from lab.accounts.models import Mandate, Role
 from lab.extensions import db
 from tests.access import ROLES
 from tests.accounts import access_rules as accounts_rules
+from tests.events import access_rules as events_rules
 from tests.groups import access_rules as groups_rules
 from tests.library import access_rules as library_rules
 from tests.pact import access_rules as pact_rules
@@ -19,7 +20,7 @@ from tests.factories import PASSWORD, make_person
 
 # Each domain lists its routes in tests/<domain>/access_rules.py: a RULES dict, and optionally
 # make_targets(people) returning the ids its URL templates need.
-DOMAINS = [accounts_rules, pact_rules, groups_rules, rooms_rules, library_rules]
+DOMAINS = [accounts_rules, pact_rules, groups_rules, rooms_rules, library_rules, events_rules]
 RULES = {endpoint: rule for domain in DOMAINS for endpoint, rule in domain.RULES.items()}
 
 

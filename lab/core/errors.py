@@ -1,5 +1,5 @@
 """Domain errors and the error pages, in the user's language."""
-from flask import flash, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -31,23 +31,6 @@ class Conflict(DomainError):
 
 
 ERROR_PAGES = (400, 403, 404, 405, 409, 413, 429, 500)
-
-
-def flash_outcome(action, success: str) -> bool:
-    """Run a change a form asked for and flash its outcome; say whether it went through.
-
-    The one way routes turn a refusal into a message: refusals of access (``NotPermitted``,
-    ``NotFound``) still answer 403 or 404.
-    """
-    try:
-        action()
-    except (NotPermitted, NotFound):
-        raise
-    except DomainError as error:
-        flash(error.message, "danger")
-        return False
-    flash(success, "success")
-    return True
 
 
 def _titles() -> dict[int, str]:

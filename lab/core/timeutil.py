@@ -29,12 +29,25 @@ def to_rome_date(moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(ROME).date()
 
 
+def rome_to_utc(local: datetime) -> datetime:
+    """The naive-UTC moment of a wall-clock time in Rome (as typed in a form)."""
+    return local.replace(tzinfo=ROME).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_rome(moment: datetime) -> datetime:
+    """The wall-clock time in Rome of a naive-UTC moment, aware of its zone."""
+    return moment.replace(tzinfo=UTC).astimezone(ROME)
+
+
 # How pages show time, as Jinja filters (lab.core.i18n registers them) and for messages built in
 # Python: a moment in Rome's time with its zone, a day without a time, a UTC record said as UTC.
 
-def format_moment(moment: datetime, seconds: bool = False) -> str:
-    """Show a naive-UTC moment in Rome's time with its zone: "23 gen 2019, 11:00 CET"."""
-    pattern = "d MMM y, HH:mm:ss z" if seconds else "d MMM y, HH:mm z"
+def format_moment(moment: datetime, pattern: str | None = None, seconds: bool = False) -> str:
+    """Show a naive-UTC moment in Rome's time with its zone: "23 gen 2019, 11:00 CET".
+
+    ``pattern`` (a CLDR pattern) is for pages that say the zone once, such as an agenda.
+    """
+    pattern = pattern or ("d MMM y, HH:mm:ss z" if seconds else "d MMM y, HH:mm z")
     return babel_dates.format_datetime(moment.replace(tzinfo=UTC), pattern, tzinfo=ROME,
                                        locale=get_locale())
 

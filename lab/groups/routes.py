@@ -6,20 +6,13 @@ from wtforms.fields.choices import SelectChoice
 
 from lab.accounts.forms import ButtonForm
 from lab.accounts.models import User
-from lab.core.errors import DomainError, flash_outcome
+from lab.core.errors import DomainError
 from lab.core.i18n import shown_name
+from lab.core.refusals import attempt
 from lab.core.security import platform_admin_required
 from lab.extensions import db
 from lab.groups import bp, queries, services
 from lab.groups.forms import CoordinatorForm, DeclineForm, GroupForm, OpennessForm
-
-
-def _attempt(action, success: str) -> None:
-    """Run a change and flash its outcome; refusals of access still answer 403 or 404."""
-    if not ButtonForm().validate_on_submit():
-        flash(_("La sessione del modulo è scaduta: ricarica la pagina e riprova."), "danger")
-        return
-    flash_outcome(action, success)
 
 
 def _back(slug: str):
@@ -103,7 +96,7 @@ def join(slug: str):
     """Ask to join the group (or join at once if it is open)."""
     group = queries.group_by_slug(slug)
     success = _("Sei entrato nel gruppo.") if group.is_open else _("Richiesta inviata ai coordinatori.")
-    _attempt(lambda: services.ask_to_join(current_user, group), success)
+    attempt(lambda: services.ask_to_join(current_user, group), success)
     return _back(slug)
 
 
@@ -112,7 +105,7 @@ def join(slug: str):
 def leave(slug: str):
     """Leave the group or withdraw a pending request."""
     group = queries.group_by_slug(slug)
-    _attempt(lambda: services.leave_group(current_user, group), _("Hai lasciato il gruppo."))
+    attempt(lambda: services.leave_group(current_user, group), _("Hai lasciato il gruppo."))
     return _back(slug)
 
 
@@ -122,7 +115,7 @@ def accept(slug: str, membership_id: int):
     """Accept a request to join."""
     group = queries.group_by_slug(slug)
     membership = services.membership_in(group, membership_id)
-    _attempt(lambda: services.accept_request(current_user, membership), _("Richiesta accettata."))
+    attempt(lambda: services.accept_request(current_user, membership), _("Richiesta accettata."))
     return _back(slug)
 
 
@@ -133,8 +126,8 @@ def decline(slug: str, membership_id: int):
     group = queries.group_by_slug(slug)
     membership = services.membership_in(group, membership_id)
     reason = DeclineForm().reason.data or ""
-    _attempt(lambda: services.decline_request(current_user, membership, reason),
-             _("Richiesta rifiutata."))
+    attempt(lambda: services.decline_request(current_user, membership, reason),
+            _("Richiesta rifiutata."))
     return _back(slug)
 
 
@@ -144,7 +137,7 @@ def remove(slug: str, membership_id: int):
     """Remove a member from the group."""
     group = queries.group_by_slug(slug)
     membership = services.membership_in(group, membership_id)
-    _attempt(lambda: services.remove_member(current_user, membership), _("Membro rimosso dal gruppo."))
+    attempt(lambda: services.remove_member(current_user, membership), _("Membro rimosso dal gruppo."))
     return _back(slug)
 
 
@@ -154,7 +147,7 @@ def openness(slug: str):
     """Open the group to every delegate, or ask for a decision again."""
     group = queries.group_by_slug(slug)
     is_open = OpennessForm().is_open.data
-    _attempt(lambda: services.set_open(current_user, group, is_open), _("Impostazione salvata."))
+    attempt(lambda: services.set_open(current_user, group, is_open), _("Impostazione salvata."))
     return _back(slug)
 
 
@@ -168,7 +161,7 @@ def appoint(slug: str):
         flash(_("Scegli il delegato da nominare."), "danger")
         return _back(slug)
     person = db.get_or_404(User, form.person.data)
-    _attempt(lambda: services.appoint_coordinator(current_user, group, person), _("Coordinatore nominato."))
+    attempt(lambda: services.appoint_coordinator(current_user, group, person), _("Coordinatore nominato."))
     return _back(slug)
 
 
@@ -178,5 +171,5 @@ def end_coordination(slug: str, coordination_id: int):
     """End a coordinator's appointment."""
     group = queries.group_by_slug(slug)
     coordination = services.coordination_in(group, coordination_id)
-    _attempt(lambda: services.end_coordination(current_user, coordination), _("Incarico terminato."))
+    attempt(lambda: services.end_coordination(current_user, coordination), _("Incarico terminato."))
     return _back(slug)

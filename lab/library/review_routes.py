@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lab.accounts.forms import ButtonForm
-from lab.core.errors import NotPermitted, flash_outcome
+from lab.core.errors import NotPermitted
+from lab.core.refusals import flash_outcome
 from lab.library import access, bp, labels, workflow
 from lab.library.forms import ApprovalForm, CommentForm
 

@@ -1,0 +1,54 @@
+"""Fifty people at once for the last ten seats: ten seated, forty waiting in arrival order."""
+import os
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from lab.events import registrations
+from lab.events.models import Registration, Status
+from lab.extensions import db
+from tests.events.conftest import delegates, publish
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
+    reason="TEST_DATABASE_URL is not set to PostgreSQL")
+
+
+def test_fifty_people_for_the_last_ten_seats_never_overbook(app, organiser):
+    event = publish(organiser, capacity=20)
+    for person in delegates("lazio", 10):
+        registrations.register(person, event)
+    people = [p.id for p in delegates("toscana", 25) + delegates("puglia", 25)]
+    event_id = event.id
+    db.session.commit()
+    barrier = threading.Barrier(len(people))
+    arrivals, lock = [], threading.Lock()
+
+    def attempt(user_id):
+        with app.app_context():
+            from lab.accounts.models import User
+            from lab.events.models import Event
+
+            # No connection is held at the barrier: fifty would exceed the pool.
+            barrier.wait()
+            person, target = db.session.get(User, user_id), db.session.get(Event, event_id)
+            registration = registrations.register(person, target)
+            with lock:
+                arrivals.append((registration.id, user_id))
+            db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(user_id,)) for user_id in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    rows = list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id, Registration.user_id.in_(people))
+        .order_by(Registration.id)))
+    assert len(rows) == 50
+    assert [r.status for r in rows] == [Status.REGISTERED] * 10 + [Status.WAITING] * 40
+    # Arrival order is the order in which the lock let them in, which is the id order.
+    assert all(r.seated_at is not None for r in rows[:10])
+    assert sorted(arrivals) == [(r.id, r.user_id) for r in rows]
