@@ -1,13 +1,14 @@
 """Mail about an event, in the recipient's language, with the event's calendar entry attached."""
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, gettext as _
 
 from lab.accounts.models import User
 from lab.core.links import external_url
 from lab.core.mail import send_mail
+from lab.core.timeutil import format_moment
 from lab.events.calendar import calendar_bytes
 from lab.events.models import Event
 
-LONG = "EEEE d MMMM y, HH:mm"  # CLDR pattern: "venerdì 29 gennaio 2027, 09:30"
+LONG = "EEEE d MMMM y, HH:mm z"  # CLDR pattern: "venerdì 29 gennaio 2027, 09:30 CET"
 # The kinds of mail that go to people holding a seat: they carry the online link.
 SEATED = ("registered", "promoted", "changed", "reminder")
 
@@ -41,8 +42,8 @@ def _opening(kind: str, event: Event) -> str:
 def _body(person: User, event: Event, kind: str) -> str:
     lines = [_("Gentile %(name)s,", name=person.full_name), "", _opening(kind, event), "",
              _("Quando: %(start)s – %(end)s (ora italiana)",
-               start=format_datetime(event.starts_at, LONG),
-               end=format_datetime(event.ends_at, "HH:mm" if event.ends_same_day else LONG))]
+               start=format_moment(event.starts_at, LONG),
+               end=format_moment(event.ends_at, "HH:mm z" if event.ends_same_day else LONG))]
     if event.has_place:
         place = ", ".join(part for part in (event.venue, event.address) if part)
         lines.append(_("Dove: %(place)s", place=place))
