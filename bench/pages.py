@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py                       # every page, 3 alternating runs of 5 s
     .venv/bin/python bench/pages.py --pages /pact,/groups --duration 3
+    .venv/bin/python bench/pages.py --fast-paths
     .venv/bin/python bench/pages.py --profile /tmp/pact.prof --page /pact --requests 200
 
 The platform runs as in production (deploy/serve.py: gevent, pywsgi, TCP_NODELAY) on SQLite
@@ -11,6 +12,10 @@ bench/pages.py``).
 For each page wrk (``-t1 -c8``) measures ours then the bare page, ``--runs`` times, and the
 table gives the median of each and the median of the ratios. Signed-in pages send a session
 cookie in wrk's headers. Every response must be a 200: a run with another status fails.
+
+``--fast-paths`` skips wrk: it times the Pact's pages in process with each of the per-process
+caches of lab/pact/fragments.py emptied before every request, or kept, alternating (the figures
+in that module's docstring).
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
 page in process (Flask's test client) under cProfile, writes the stats to PATH and prints the
@@ -43,7 +48,7 @@ PUBLIC = ["/", "/regions", "/regions/piemonte", "/groups", "{group}", "/pact",
 SIGNED_IN = ["/rooms", "{room}", "/admin/audit"]
 TARGETS = {"public": 0.1, "signed in": 0.05}
 BARE_PAGE = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Bare</title>
-</head><body><h1>Laboratorio</h1><p>Una pagina Flask senza nulla: il riferimento.</p></body></html>"""
+</head><body><h1>Laboratorio</h1><p>Una pagina Flask senza nulla.</p></body></html>"""
 
 
 def serve_bare() -> None:
@@ -78,8 +83,8 @@ def prepare(folder: Path) -> dict:
 def wrk(url: str, duration: int, cookie: str | None) -> float:
     """Requests per second that wrk -t1 -c8 gets from ``url``; refuse any status but 200."""
     headers = ["-H", f"Cookie: session={cookie}"] if cookie else []
-    out = subprocess.run(["wrk", "-t1", "-c8", f"-d{duration}s", "--timeout", "10s", *headers, url],
-                         capture_output=True, text=True, check=True).stdout
+    command = ["wrk", "-t1", "-c8", f"-d{duration}s", "--timeout", "10s", *headers, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"{url}:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -98,7 +103,8 @@ def measure(args, folder: Path) -> list[dict]:
     bare = Server(bare_env, folder / "bare.log", script=Path(__file__).resolve()).start()
     try:
         admin = session_cookie(ours.url, "admin@laboratorio.example", env["DEMO_PASSWORD"])
-        delegate = session_cookie(ours.url, "delegato.piemonte@laboratorio.example", env["DEMO_PASSWORD"])
+        delegate = session_cookie(ours.url, "delegato.piemonte@laboratorio.example",
+                                  env["DEMO_PASSWORD"])
         rooms_page = requests.get(ours.url + "/rooms", cookies={"session": delegate}).text
         names = {"{group}": re.search(r'href="(/groups/[a-z0-9-]+)"',
                                       requests.get(ours.url + "/groups").text).group(1),
@@ -107,7 +113,7 @@ def measure(args, folder: Path) -> list[dict]:
         for page in args.pages:
             path = names.get(page, page)
             kind = "signed in" if page in SIGNED_IN else "public"
-            cookie = (admin if path.startswith("/admin") else delegate) if kind == "signed in" else None
+            cookie = None if kind == "public" else admin if path.startswith("/admin") else delegate
             wrk(ours.url + path, 1, cookie)  # warm-up: templates compiled, caches filled
             runs = []
             for _ in range(args.runs):
@@ -135,12 +141,7 @@ def format_row(r: dict) -> str:
 
 def profile(args, folder: Path) -> None:
     """Serve ``args.requests`` requests to ``args.page`` in process under cProfile."""
-    env = prepare(folder)
-    os.environ.update(env)
-    from lab import create_app
-
-    app = create_app()
-    client = app.test_client()
+    client = in_process(folder)
     for _ in range(3):
         assert client.get(args.page).status_code == 200
     profiler = cProfile.Profile()
@@ -157,21 +158,58 @@ def profile(args, folder: Path) -> None:
     stats.sort_stats("tottime").print_stats(args.top)
 
 
+def in_process(folder: Path):
+    """A test client of the app on the demo data built in ``folder``."""
+    os.environ.update(prepare(folder))
+    from lab import create_app
+
+    return create_app().test_client()
+
+
+def fast_paths(args, folder: Path) -> None:
+    """Time the Pact's pages with lab/pact/fragments.py's caches emptied or kept."""
+    import time
+
+    client = in_process(folder)
+    from lab.pact import fragments
+
+    caches = {"text": fragments.text_html, "standings": fragments.rendered_standings}
+    setups = {"neither kept": list(caches.values()), "text kept": [caches["standings"]],
+              "map and table kept": [caches["text"]], "both kept": []}
+    for page in ("/pact", "/pact?as_of=2020-06-30", "/pact/versions/1"):
+        client.get(page)
+        times = {name: [] for name in setups}
+        for _ in range(args.runs):
+            for name, emptied in setups.items():
+                started = time.perf_counter()
+                for _ in range(args.requests):
+                    for cache in emptied:
+                        cache.cache_clear()
+                    assert client.get(page).status_code == 200
+                times[name].append((time.perf_counter() - started) / args.requests * 1000)
+        print(page, ", ".join(f"{name} {statistics.median(t):.1f} ms" for name, t in times.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", default=",".join(PUBLIC + SIGNED_IN),
                         help="comma-separated paths; {group} and {room} are looked up")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--fast-paths", action="store_true",
+                        help="time the Pact's pages with its caches emptied or kept instead")
     parser.add_argument("--profile", metavar="PATH", help="profile one page in process instead")
     parser.add_argument("--page", default="/pact", help="the page --profile requests")
-    parser.add_argument("--requests", type=int, default=200, help="requests under --profile")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="requests under --profile, and in each run of --fast-paths")
     parser.add_argument("--top", type=int, default=25, help="rows of --profile's listings")
     args = parser.parse_args()
     args.pages = args.pages.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as name:
         if args.profile:
             return profile(args, Path(name))
+        if args.fast_paths:
+            return fast_paths(args, Path(name))
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print("| Page | Ours (req/s) | Bare (req/s) | Ratio | Target | Met |")
         print("| --- | ---: | ---: | ---: | ---: | --- |")

@@ -5,6 +5,11 @@ can: the register's head (its seq and entry hash, which chains every entry befor
 day asked for, the version in force and the language. Several processes each check the head,
 one indexed query, so a new signature shows on the very next request whichever serves it.
 Regions are reference data put there by the migrations, so their names need no key.
+
+Both pay, measured in one run (``bench/pages.py --fast-paths``: Flask's test client, the demo
+data, median of 3 x 50 requests): GET /pact took 36 ms with neither kept, 23 ms with only the
+text kept, 31 ms with only the map and table kept, 5.6 ms with both; ``?as_of=`` 40 ms and
+4.8 ms; /pact/versions/1 24 ms and 5.4 ms.
 """
 from datetime import date
 from functools import lru_cache
@@ -36,12 +41,12 @@ class Standings(NamedTuple):
 def standings(as_of: date | None, version: PactVersion | None) -> Standings:
     """Return the map and the table of the regions' standing in the register on ``as_of``."""
     seq, entry_hash = ledger.head()  # read first: what is rendered below is at least as new
-    return _standings(seq, entry_hash, as_of, version.number if version else None,
+    return rendered_standings(seq, entry_hash, as_of, version.number if version else None,
                       str(get_locale()))
 
 
-@lru_cache(maxsize=64)
-def _standings(seq: int, entry_hash: str, as_of: date | None, version_number: int | None,
+@lru_cache(maxsize=64)  # a day asked for is a key: the oldest go first
+def rendered_standings(seq: int, entry_hash: str, as_of: date | None, version_number: int | None,
                locale: str) -> Standings:
     shown = services.register_as_of(as_of)
     by_slug = {s.region.slug: s for s in shown}
