@@ -42,12 +42,13 @@ def standings(as_of: date | None, version: PactVersion | None) -> Standings:
     """Return the map and the table of the regions' standing in the register on ``as_of``."""
     seq, entry_hash = ledger.head()  # read first: what is rendered below is at least as new
     return rendered_standings(seq, entry_hash, as_of, version.number if version else None,
-                      str(get_locale()))
+                              str(get_locale()))
 
 
 @lru_cache(maxsize=64)  # a day asked for is a key: the oldest go first
-def rendered_standings(seq: int, entry_hash: str, as_of: date | None, version_number: int | None,
-               locale: str) -> Standings:
+def rendered_standings(seq: int, entry_hash: str, as_of: date | None,
+                       version_number: int | None, locale: str) -> Standings:
+    """Render the map and the table for one key of ``standings`` (kept per process)."""
     shown = services.register_as_of(as_of)
     by_slug = {s.region.slug: s for s in shown}
     return Standings(Markup(render_template("pact/_map.html", italy=italy_map(), by_slug=by_slug)),
