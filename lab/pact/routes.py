@@ -10,21 +10,19 @@ from lab.core.csv import csv_response
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.core.params import date_arg
-from lab.pact import bp, exports, keys, ledger, services, versions
+from lab.pact import bp, exports, fragments, keys, ledger, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
-from lab.pact.italy_map import italy_map
 
 
 @bp.get("")
 def register():
     """Show the Pact in force, who adheres to it, and the map of Italy by status."""
     as_of = date_arg("as_of")
-    standings = services.register_as_of(as_of)
+    version = versions.current_version()
     options = (services.signatory_options(current_user)
                if current_user.is_authenticated and current_user.has_signatory_authority else None)
-    return render_template("pact/register.html", version=versions.current_version(),
-                           standings=standings, as_of=as_of, italy=italy_map(),
-                           by_slug={s.region.slug: s for s in standings}, options=options)
+    return render_template("pact/register.html", version=version, as_of=as_of, options=options,
+                           standings=fragments.standings(as_of, version))
 
 
 @bp.app_template_global()

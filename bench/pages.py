@@ -1,0 +1,225 @@
+"""Benchmark the platform's pages against a bare Flask page, both under deploy/serve.py's server.
+
+    .venv/bin/python bench/pages.py                       # every page, 3 alternating runs of 5 s
+    .venv/bin/python bench/pages.py --pages /pact,/groups --duration 3
+    .venv/bin/python bench/pages.py --fast-paths
+    .venv/bin/python bench/pages.py --profile /tmp/pact.prof --page /pact --requests 200
+
+The platform runs as in production (deploy/serve.py: gevent, pywsgi, TCP_NODELAY) on SQLite
+with the demo data (``flask lab seed-demo``). The bare page is one Flask route answering a small
+HTML page from the same listener and the same WSGIServer (``PAGES_SERVE_BARE=1 PORT=… python
+bench/pages.py``).
+For each page wrk (``-t1 -c8``) measures ours then the bare page, ``--runs`` times, and the
+table gives the median of each and the median of the ratios. Signed-in pages send a session
+cookie in wrk's headers. Every response must be a 200: a run with another status fails.
+
+``--fast-paths`` skips wrk: it times the Pact's pages in process with each of the per-process
+caches of lab/pact/fragments.py emptied before every request, or kept, alternating (the figures
+in that module's docstring).
+
+``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
+page in process (Flask's test client) under cProfile, writes the stats to PATH and prints the
+top costs.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+if os.environ.get("PAGES_SERVE_BARE"):
+    from gevent import monkey
+
+    monkey.patch_all()  # as deploy/serve.py does, before any socket is opened
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import pstats  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PUBLIC = ["/", "/regions", "/regions/piemonte", "/groups", "{group}", "/pact",
+          "/pact?as_of=2020-06-30", "/pact/versions/1", "/pact/ledger/1"]
+SIGNED_IN = ["/rooms", "{room}", "/admin/audit"]
+TARGETS = {"public": 0.1, "signed in": 0.05}
+BARE_PAGE = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Bare</title>
+</head><body><h1>Laboratorio</h1><p>Una pagina Flask senza nulla.</p></body></html>"""
+
+
+def serve_bare() -> None:
+    """Serve BARE_PAGE at every path with deploy/serve.py's listener and server."""
+    from flask import Flask
+    from gevent import pywsgi
+
+    from deploy.serve import listener
+
+    app = Flask("bare")
+    app.add_url_rule("/", "page", lambda: BARE_PAGE)
+    app.add_url_rule("/<path:path>", "any", lambda path: BARE_PAGE)
+    pywsgi.WSGIServer(listener("127.0.0.1", int(os.environ["PORT"])), app, log=None).serve_forever()
+
+
+def prepare(folder: Path) -> dict:
+    """Migrate an SQLite database in ``folder``, load the demo data, return the environment
+    (with the demo accounts' password, as seed-demo prints it)."""
+    from tests.rooms.cluster import server_env
+    from tests.smtp import free_port
+
+    env = server_env(f"sqlite:///{folder / 'bench.sqlite'}", "", free_port(), folder, "pages:",
+                     SOCKETIO_MESSAGE_QUEUE="", RATELIMIT_STORAGE_URI="memory://",
+                     RATELIMIT_ENABLED="false")
+    for command in (["db", "upgrade"], ["pact", "keygen"], ["lab", "seed-demo"]):
+        out = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT,
+                             env=env, check=True, capture_output=True, text=True).stdout
+    env["DEMO_PASSWORD"] = re.search(r"password: (\S+)", out).group(1)
+    return env
+
+
+def wrk(url: str, duration: int, cookie: str | None) -> float:
+    """Requests per second that wrk -t1 -c8 gets from ``url``; refuse any status but 200."""
+    headers = ["-H", f"Cookie: session={cookie}"] if cookie else []
+    command = ["wrk", "-t1", "-c8", f"-d{duration}s", "--timeout", "10s", *headers, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{url}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def measure(args, folder: Path) -> list[dict]:
+    """Start both servers, sign in, and measure every page ``args.runs`` times, alternating."""
+    import requests
+
+    from tests.rooms.cluster import Server, session_cookie
+    from tests.smtp import free_port
+
+    env = prepare(folder)
+    ours = Server(env, folder / "ours.log").start()
+    bare_env = {**os.environ, "PORT": str(free_port()), "PAGES_SERVE_BARE": "1"}
+    bare = Server(bare_env, folder / "bare.log", script=Path(__file__).resolve()).start()
+    try:
+        admin = session_cookie(ours.url, "admin@laboratorio.example", env["DEMO_PASSWORD"])
+        delegate = session_cookie(ours.url, "delegato.piemonte@laboratorio.example",
+                                  env["DEMO_PASSWORD"])
+        rooms_page = requests.get(ours.url + "/rooms", cookies={"session": delegate}).text
+        names = {"{group}": re.search(r'href="(/groups/[a-z0-9-]+)"',
+                                      requests.get(ours.url + "/groups").text).group(1),
+                 "{room}": re.search(r'href="(/rooms/\d+)"', rooms_page).group(1)}
+        rows = []
+        for page in args.pages:
+            path = names.get(page, page)
+            kind = "signed in" if page in SIGNED_IN else "public"
+            cookie = None if kind == "public" else admin if path.startswith("/admin") else delegate
+            wrk(ours.url + path, 1, cookie)  # warm-up: templates compiled, caches filled
+            runs = []
+            for _ in range(args.runs):
+                runs.append((wrk(ours.url + path, args.duration, cookie),
+                             wrk(bare.url + path, args.duration, None)))
+            rows.append(row(path, kind, runs))
+            print(format_row(rows[-1]), flush=True)
+        return rows
+    finally:
+        ours.stop()
+        bare.stop()
+
+
+def row(path: str, kind: str, runs: list[tuple[float, float]]) -> dict:
+    ratio = statistics.median(o / b for o, b in runs)
+    return {"page": path, "kind": kind, "ours": statistics.median(o for o, _ in runs),
+            "bare": statistics.median(b for _, b in runs), "ratio": ratio,
+            "target": TARGETS[kind], "met": ratio >= TARGETS[kind]}
+
+
+def format_row(r: dict) -> str:
+    return (f"| `{r['page']}` ({r['kind']}) | {r['ours']:.0f} | {r['bare']:.0f} | {r['ratio']:.3f}"
+            f" | ≥ {r['target']} | {'yes' if r['met'] else 'no'} |")
+
+
+def profile(args, folder: Path) -> None:
+    """Serve ``args.requests`` requests to ``args.page`` in process under cProfile."""
+    client = in_process(folder)
+    for _ in range(3):
+        assert client.get(args.page).status_code == 200
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.requests):
+        client.get(args.page)
+    profiler.disable()
+    profiler.dump_stats(args.profile)
+    stats = pstats.Stats(args.profile)
+    total = stats.total_tt
+    print(f"{args.requests} requests to {args.page}: {total / args.requests * 1000:.2f} ms each "
+          f"under cProfile; stats in {args.profile}")
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top)
+
+
+def in_process(folder: Path):
+    """A test client of the app on the demo data built in ``folder``."""
+    os.environ.update(prepare(folder))
+    from lab import create_app
+
+    return create_app().test_client()
+
+
+def fast_paths(args, folder: Path) -> None:
+    """Time the Pact's pages with lab/pact/fragments.py's caches emptied or kept."""
+    import time
+
+    client = in_process(folder)
+    from lab.pact import fragments
+
+    caches = {"text": fragments.text_html, "standings": fragments.rendered_standings}
+    setups = {"neither kept": list(caches.values()), "text kept": [caches["standings"]],
+              "map and table kept": [caches["text"]], "both kept": []}
+    for page in ("/pact", "/pact?as_of=2020-06-30", "/pact/versions/1"):
+        client.get(page)
+        times = {name: [] for name in setups}
+        for _ in range(args.runs):
+            for name, emptied in setups.items():
+                started = time.perf_counter()
+                for _ in range(args.requests):
+                    for cache in emptied:
+                        cache.cache_clear()
+                    assert client.get(page).status_code == 200
+                times[name].append((time.perf_counter() - started) / args.requests * 1000)
+        print(page, ", ".join(f"{name} {statistics.median(t):.1f} ms" for name, t in times.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", default=",".join(PUBLIC + SIGNED_IN),
+                        help="comma-separated paths; {group} and {room} are looked up")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--fast-paths", action="store_true",
+                        help="time the Pact's pages with its caches emptied or kept instead")
+    parser.add_argument("--profile", metavar="PATH", help="profile one page in process instead")
+    parser.add_argument("--page", default="/pact", help="the page --profile requests")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="requests under --profile, and in each run of --fast-paths")
+    parser.add_argument("--top", type=int, default=25, help="rows of --profile's listings")
+    args = parser.parse_args()
+    args.pages = args.pages.split(",")
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as name:
+        if args.profile:
+            return profile(args, Path(name))
+        if args.fast_paths:
+            return fast_paths(args, Path(name))
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        print("| Page | Ours (req/s) | Bare (req/s) | Ratio | Target | Met |")
+        print("| --- | ---: | ---: | ---: | ---: | --- |")
+        rows = measure(args, Path(name))
+        print(f"load average after: {os.getloadavg()[0]:.2f}; "
+              f"{sum(r['met'] for r in rows)}/{len(rows)} pages meet their target")
+
+
+if __name__ == "__main__":
+    if os.environ.get("PAGES_SERVE_BARE"):
+        serve_bare()
+    else:
+        main()
