@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pact_page import Server, fetch, percentile  # noqa: E402
-from pact_verify import ROOT, bench_environment, log, reset_sqlite  # noqa: E402
+from pact_verify import bench_environment, log, reset_sqlite  # noqa: E402
 
 SEEDS = Path("/work/shared/seeds")
 # Until the workflow's pages are merged, the result links need the sheet's stand-in from the
