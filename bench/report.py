@@ -1,0 +1,154 @@
+"""Run every benchmark at a size for this 2-core machine and print one Markdown table.
+
+    .venv/bin/python bench/report.py                    # make bench; about 15 min when idle
+    .venv/bin/python bench/report.py --only memory chaos
+
+Each script runs as a subprocess with ``--json`` (its progress goes to the terminal, its figures
+to stdout as one JSON document). A script that is not there yet gives a "not yet measured"
+row; one that fails gives its exit status. Scripts added later (pages, the cluster, the
+library's search, the events' registration burst) print ``{"rows": [{"measure", "ours",
+"baseline", "ratio", "target", "met"}, ...]}`` and their rows are shown as they come.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+NOT_MEASURED = "not yet measured"
+
+# Sizes that finish in about 15 minutes together on the 2-core machine.
+FANOUT = ["--sizes", "50", "200", "--seconds", "3", "--runs", "3"]
+MEMORY = ["--connections", "500"]
+CHAOS = ["--messages", "2000"]
+VERIFY = ["--entries", "100000", "--runs", "3", "--profile", "never"]
+
+
+def run(script: str, *args: str) -> dict | str:
+    """Run ``bench/<script> --json``; return its figures, or why there are none."""
+    path = BENCH / script
+    if not path.exists():
+        return NOT_MEASURED
+    started = time.time()
+    result = subprocess.run([sys.executable, str(path), *args, "--json"], cwd=BENCH.parent,
+                            stdout=subprocess.PIPE, text=True)
+    print(f"{script}: {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+    if result.returncode != 0:
+        return f"failed (exit {result.returncode})"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def row(measure, ours, baseline, ratio, target, met) -> dict:
+    return {"measure": measure, "ours": ours, "baseline": baseline, "ratio": ratio,
+            "target": target, "met": met}
+
+
+def missing(measure: str, why: str) -> list[dict]:
+    return [row(measure, why, "", "", "", "")]
+
+
+def met(value: float, limit: float, at_most: bool) -> str:
+    return "met" if (value <= limit if at_most else value >= limit) else "NOT met"
+
+
+def fanout() -> list[dict]:
+    figures = run("rooms_fanout.py", *FANOUT)
+    if isinstance(figures, str):
+        return missing("Fan-out", figures)
+    rows = []
+    for size in figures["sizes"]:
+        n, median, ms = size["size"], size["median"], size["median_figures"]
+        ours, durable, echo = ms["ours"], ms["durable"], ms["echo"]
+        runs = f"median of {len(size['runs'])}"
+        p95, throughput = median["vs_durable"]["p95_ratio"], median["vs_durable"]["throughput_ratio"]
+        rows += [
+            row(f"Fan-out p95, room of {n}, vs durable bare at its half saturation ({runs})",
+                f"{ours['p95_ms']} ms", f"{durable['p95_ms']} ms", f"{p95}×", "≤ 1.0×",
+                met(p95, 1.0, True)),
+            row(f"Fan-out p95, room of {n}, vs echo (the stack's limit)", f"{ours['p95_ms']} ms",
+                f"{echo['p95_ms']} ms", f"{median['vs_echo']['p95_ratio']}×", "—", "—"),
+            row(f"Fan-out saturation deliveries/s, room of {n}, vs durable bare ({runs})",
+                f"{ours['deliveries_per_s']}", f"{durable['deliveries_per_s']}", f"{throughput}×",
+                "≥ 1.5×", met(throughput, 1.5, False)),
+            row(f"Fan-out saturation deliveries/s, room of {n}, vs echo",
+                f"{ours['deliveries_per_s']}", f"{echo['deliveries_per_s']}",
+                f"{median['vs_echo']['throughput_ratio']}×", "—", "—"),
+        ]
+    return rows
+
+
+def memory() -> list[dict]:
+    figures = run("rooms_memory.py", *MEMORY)
+    measure = "Memory per idle signed-in connection"
+    if isinstance(figures, str):
+        return missing(measure, figures)
+    return [row(f"{measure} ({figures['connections']})",
+                f"{figures['ours']['kib_per_connection']} KiB",
+                f"{figures['bare']['kib_per_connection']} KiB (echo)", f"{figures['ratio']}×",
+                "≤ 1.5×", met(figures["ratio"], 1.5, True))]
+
+
+def chaos() -> list[dict]:
+    figures = run("rooms_chaos.py", *CHAOS)
+    measure = "Chaos: a process killed"
+    if isinstance(figures, str):
+        return missing(measure, figures)
+    return [row(f"{measure} ({figures['target']} messages, two processes)",
+                f"{figures['lost']} lost, {figures['duplicated']} duplicated, "
+                f"{figures['out_of_order']} out of order, caught up in {figures['catch_up_max_s']} s",
+                "", "", "0 lost, 0 duplicated, 0 out of order, ≤ 5 s",
+                "met" if figures["passed"] else "NOT met")]
+
+
+def verify() -> list[dict]:
+    figures = run("pact_verify.py", *VERIFY)
+    measure = "Pact: flask pact verify"
+    if isinstance(figures, str):
+        return missing(measure, figures)
+    seconds = figures["command_median_s"]
+    return [row(f"{measure}, {figures['entries']} entries, {figures['database']} (median of 3)",
+                f"{seconds} s (start-up alone {figures['startup_median_s']} s)", "", "",
+                f"< {figures['target_s']} s", met(seconds, figures["target_s"], True))]
+
+
+def rows_of(script: str, measure: str):
+    """The rows of a script that reports its own, or a "not yet measured" row."""
+    def rows() -> list[dict]:
+        figures = run(script)
+        return missing(measure, figures) if isinstance(figures, str) else figures["rows"]
+    return rows
+
+
+BENCHMARKS = {
+    "pages": rows_of("pages.py", "Pages: requests/s against a bare Flask page"),
+    "fanout": fanout,
+    "memory": memory,
+    "cluster": rows_of("rooms_cluster.py", "Two-process cluster: p95 against one process"),
+    "chaos": chaos,
+    "verify": verify,
+    "search": rows_of("library_search.py", "Library: search"),
+    "registration": rows_of("events_registration.py", "Events: registration burst"),
+}
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| Measure | Ours | Baseline | Ratio | Target | Met |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(str(r[k]) for k in ("measure", "ours", "baseline", "ratio",
+                                                      "target", "met")) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
+    args = parser.parse_args()
+    started = time.time()
+    rows = [r for name in BENCHMARKS if name in args.only for r in BENCHMARKS[name]()]
+    print(table(rows))
+    print(f"\n{time.time() - started:.0f} s in all.")
+
+
+if __name__ == "__main__":
+    main()
