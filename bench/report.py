@@ -45,18 +45,11 @@ def row(measure, ours, baseline, ratio, target, met) -> dict:
             "target": target, "met": met}
 
 
-def missing(measure: str, why: str) -> list[dict]:
-    return [row(measure, why, "", "", "", "")]
-
-
 def met(value: float, limit: float, at_most: bool) -> str:
     return "met" if (value <= limit if at_most else value >= limit) else "NOT met"
 
 
-def fanout() -> list[dict]:
-    figures = run("rooms_fanout.py", *FANOUT)
-    if isinstance(figures, str):
-        return missing("Fan-out", figures)
+def fanout(figures: dict) -> list[dict]:
     rows = []
     for size in figures["sizes"]:
         n, median, ms = size["size"], size["median"], size["median_figures"]
@@ -79,58 +72,53 @@ def fanout() -> list[dict]:
     return rows
 
 
-def memory() -> list[dict]:
-    figures = run("rooms_memory.py", *MEMORY)
-    measure = "Memory per idle signed-in connection"
-    if isinstance(figures, str):
-        return missing(measure, figures)
-    return [row(f"{measure} ({figures['connections']})",
+def memory(figures: dict) -> list[dict]:
+    return [row(f"Memory per idle signed-in connection ({figures['connections']})",
                 f"{figures['ours']['kib_per_connection']} KiB",
                 f"{figures['bare']['kib_per_connection']} KiB (echo)", f"{figures['ratio']}×",
                 "≤ 1.5×", met(figures["ratio"], 1.5, True))]
 
 
-def chaos() -> list[dict]:
-    figures = run("rooms_chaos.py", *CHAOS)
-    measure = "Chaos: a process killed"
-    if isinstance(figures, str):
-        return missing(measure, figures)
-    return [row(f"{measure} ({figures['target']} messages, two processes)",
+def chaos(figures: dict) -> list[dict]:
+    return [row(f"Chaos: a process killed ({figures['target']} messages, two processes)",
                 f"{figures['lost']} lost, {figures['duplicated']} duplicated, "
                 f"{figures['out_of_order']} out of order, caught up in {figures['catch_up_max_s']} s",
                 "", "", "0 lost, 0 duplicated, 0 out of order, ≤ 5 s",
                 "met" if figures["passed"] else "NOT met")]
 
 
-def verify() -> list[dict]:
-    figures = run("pact_verify.py", *VERIFY)
-    measure = "Pact: flask pact verify"
-    if isinstance(figures, str):
-        return missing(measure, figures)
+def verify(figures: dict) -> list[dict]:
     seconds = figures["command_median_s"]
-    return [row(f"{measure}, {figures['entries']} entries, {figures['database']} (median of 3)",
+    return [row(f"Pact: flask pact verify, {figures['entries']} entries, {figures['database']} (median of 3)",
                 f"{seconds} s (start-up alone {figures['startup_median_s']} s)", "", "",
                 f"< {figures['target_s']} s", met(seconds, figures["target_s"], True))]
 
 
-def rows_of(script: str, measure: str):
-    """The rows of a script that reports its own, or a "not yet measured" row."""
-    def rows() -> list[dict]:
-        figures = run(script)
-        return missing(measure, figures) if isinstance(figures, str) else figures["rows"]
-    return rows
+def own_rows(figures: dict) -> list[dict]:
+    """The rows of a script that reports its own."""
+    return figures["rows"]
 
 
+# name: (script, its arguments, what its rows measure, its figures -> rows)
 BENCHMARKS = {
-    "pages": rows_of("pages.py", "Pages: requests/s against a bare Flask page"),
-    "fanout": fanout,
-    "memory": memory,
-    "cluster": rows_of("rooms_cluster.py", "Two-process cluster: p95 against one process"),
-    "chaos": chaos,
-    "verify": verify,
-    "search": rows_of("library_search.py", "Library: search"),
-    "registration": rows_of("events_registration.py", "Events: registration burst"),
+    "pages": ("pages.py", [], "Pages: requests/s against a bare Flask page", own_rows),
+    "fanout": ("rooms_fanout.py", FANOUT, "Fan-out", fanout),
+    "memory": ("rooms_memory.py", MEMORY, "Memory per idle signed-in connection", memory),
+    "cluster": ("rooms_cluster.py", [], "Two-process cluster: p95 against one process", own_rows),
+    "chaos": ("rooms_chaos.py", CHAOS, "Chaos: a process killed", chaos),
+    "verify": ("pact_verify.py", VERIFY, "Pact: flask pact verify", verify),
+    "search": ("library_search.py", [], "Library: search", own_rows),
+    "registration": ("events_registration.py", [], "Events: registration burst", own_rows),
 }
+
+
+def rows_of(name: str) -> list[dict]:
+    """Run one benchmark and return its rows, or one row saying why there are none."""
+    script, args, measure, to_rows = BENCHMARKS[name]
+    figures = run(script, *args)
+    if isinstance(figures, str):
+        return [row(measure, figures, "", "", "", "")]
+    return to_rows(figures)
 
 
 def table(rows: list[dict]) -> str:
@@ -145,7 +133,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     args = parser.parse_args()
     started = time.time()
-    rows = [r for name in BENCHMARKS if name in args.only for r in BENCHMARKS[name]()]
+    rows = [r for name in BENCHMARKS if name in args.only for r in rows_of(name)]
     print(table(rows))
     print(f"\n{time.time() - started:.0f} s in all.")
 
