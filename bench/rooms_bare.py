@@ -59,7 +59,10 @@ engine = None
 if os.environ.get("BARE_DATABASE_URL"):
     engine = create_engine(database_url(os.environ["BARE_DATABASE_URL"]), pool_pre_ping=True,
                            pool_size=Config.DATABASE_POOL_SIZE,
-                           max_overflow=Config.DATABASE_MAX_OVERFLOW)
+                           max_overflow=Config.DATABASE_MAX_OVERFLOW,
+                           # At saturation the sender keeps 512 messages waiting, more than this
+                           # server stores in 30 s (the default) in a room of 200: they wait.
+                           pool_timeout=600)
     with engine.begin() as connection:
         for statement in SCHEMA:
             connection.execute(text(statement))

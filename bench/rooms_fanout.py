@@ -51,8 +51,9 @@ def saturate(sender, room: int, seconds: float, window: int) -> tuple[int, float
         sender.emit("send", {"room": room, "body": body("S"), "key": uuid.uuid4().hex},
                     namespace="/rooms", callback=lambda *_: slots.release())
         sent += 1
-    for _ in range(window):  # wait for the last acks
-        slots.acquire(timeout=30)
+    deadline = time.time() + 120
+    for _ in range(window):  # wait for the last acks, a lost one not for ever
+        slots.acquire(timeout=max(0.0, deadline - time.time()))
     return sent, start
 
 
