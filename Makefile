@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: setup run test translations extract-messages db demo clean cluster
+.PHONY: setup run test translations extract-messages db demo clean cluster bench
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
@@ -42,6 +42,10 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every benchmark, at a size for a 2-core machine, as one Markdown table: see bench/README.md.
+bench: setup
+	$(BIN)/python bench/report.py
 
 # N gevent processes and the jobs' consumer behind nginx on PORT, against DATABASE_URL
 # (PostgreSQL) and SOCKETIO_MESSAGE_QUEUE (Redis) from the environment: see deploy/cluster.sh.

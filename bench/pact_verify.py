@@ -18,8 +18,10 @@ database ``test`` belongs to the test suite and is never touched.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
+import json
 import os
 import pstats
 import shutil
@@ -148,6 +150,7 @@ def build_register(entries: int, database: str, workdir: Path) -> Register:
     from sqlalchemy import insert, select, text
 
     from config import database_url
+    import lab.core  # noqa: F401  (first: lab.accounts imported first is a circular import)
     from lab import create_app
     from lab.accounts.models import Region
     from lab.extensions import db
@@ -344,8 +347,20 @@ def main(argv=None) -> int:
                         help="cProfile verify_ledger() in process and the command: 'auto' when the "
                              "command's median is over the 2 s target")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--json", action="store_true",
+                        help="print only the figures, as JSON; the progress goes to stderr")
     args = parser.parse_args(argv)
+    if not args.json:
+        measure(args)
+        return 0
+    with contextlib.redirect_stdout(sys.stderr):
+        figures = measure(args)
+    print(json.dumps(figures))
+    return 0
 
+
+def measure(args) -> dict:
+    """Build the register, time the command and verify_ledger(); return the figures."""
     workdir = Path(tempfile.mkdtemp(prefix="lab_bench_"))
     register = None
     try:
@@ -369,7 +384,11 @@ def main(argv=None) -> int:
         if args.profile == "always" or (args.profile == "auto" and over):
             log(profile_in_process(register))
             log(profile_command(register, workdir))
-        return 0
+        return {"entries": args.entries, "database": args.database,
+                "command_median_s": round(cmd_median, 3),
+                "in_process_median_s": round(proc_median, 3),
+                "startup_median_s": round(statistics.median(startup), 3),
+                "target_s": TARGET_SECONDS, "head": register.head_hash}
     finally:
         if register is not None:
             register.close()

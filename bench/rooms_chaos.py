@@ -136,14 +136,16 @@ def verdict(reports, truth, killed_at, committed_at_kill, total, duration) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print only the JSON figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lab-chaos-") as tmp:
         result = run(args.messages, Path(tmp))
-    print(json.dumps(result))
     ok = (result["lost"] == result["duplicated"] == result["out_of_order"] == 0
           and result["client_views_missing"] == result["client_views_wrong"] == 0
           and result["catch_up_max_s"] is not None and result["catch_up_max_s"] <= 5)
-    print("PASS" if ok else "FAIL")
+    print(json.dumps({**result, "passed": ok}))
+    if not args.json:
+        print("PASS" if ok else "FAIL")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT))
 import engineio  # noqa: E402
 import socketio  # noqa: E402
 
+import lab.core  # noqa: E402,F401  (first: lab.accounts imported first is a circular import)
 from tests.factories import PASSWORD  # noqa: E402,F401  (re-exported for the scripts)
 from tests.rooms.cluster import (  # noqa: E402,F401
     Server, prepare, scratch_database, server_env, session_cookie,
@@ -56,10 +57,12 @@ def start_ours(database: str, folder: Path, queue: str = "", **extra) -> Server:
     return Server(env, folder / f"ours-{env['PORT']}.log").start()
 
 
-def start_bare(folder: Path, payload: str = "echo") -> Server:
-    """Start bench/rooms_bare.py; ``payload="platform"`` makes it send the platform's messages."""
+def start_bare(folder: Path, payload: str = "echo", database: str = "") -> Server:
+    """Start bench/rooms_bare.py; ``payload="platform"`` makes it send the platform's messages,
+    ``database`` (PostgreSQL) makes it store each message before broadcasting it."""
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", "BARE_PAYLOAD": payload}
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", "BARE_PAYLOAD": payload,
+           "BARE_DATABASE_URL": database}
     return Server(env, folder / f"bare-{port}.log", script=BARE).start()
 
 

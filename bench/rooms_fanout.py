@@ -1,24 +1,33 @@
-"""Fan-out: one sender, one room of N python-socketio clients over WebSocket; ours vs bare.
+"""Fan-out: one sender, one room of N python-socketio clients; the platform vs two bare servers.
 
-For each room size, first against the bare echo server (bench/rooms_bare.py), then against the
-platform (deploy/serve.py, one gevent process on PostgreSQL):
+For each room size, three servers in each run, one after the other (bench/rooms_bare.py
+twice, then the platform: deploy/serve.py, one gevent process on PostgreSQL):
+  - durable bare (BARE_DATABASE_URL): stores each message with its sequence number in one
+    transaction, then broadcasts it; the fair peer, the simplest server that keeps the
+    platform's promise;
+  - echo: stores nothing; the limit of the stack;
+  - the platform.
+Against each one:
   1. saturation: the sender keeps --window messages in flight for a few seconds; deliveries
      per second, with the cores the server used and the share of the machine left idle;
   2. fixed rate at half this server's own saturation rate: latency from send to each receipt;
-  3. fixed rate at half the bare server's saturation rate: the same latency (the target).
-Targets: our p95 at most 2x the bare server's; our saturation throughput at least 0.7x.
-With --shaped-bare, the bare server is measured a second time sending messages of the
-platform's shape and size (bench/rooms_bare.py, BARE_PAYLOAD=platform), at the same fixed rate:
-a diagnostic that separates the clients' work on larger messages from the server's own.
+  3. fixed rate at half the durable server's saturation rate: the same latency (the target's).
+Targets, against durable bare: our p95 at most 1.0x; our saturation throughput at least 1.5x.
+The ratios against the echo are printed beside them. With --runs N (alternating: each run
+measures all three), each ratio is the median of the runs'.
+With --shaped-bare, the echo server is also measured sending messages of the platform's shape
+and size (bench/rooms_bare.py, BARE_PAYLOAD=platform), at the target's rate: a diagnostic that
+separates the clients' work on larger messages from the server's own.
 
     .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6 --window 512
 
-The window is how many unacknowledged messages the sender allows: the platform acknowledges a
-message once it is committed, so with a small window the sender waits on commits and the
-figure measures that wait, not what the server can deliver.
+The window is how many unacknowledged messages the sender allows: the platform and durable
+bare acknowledge a message once it is committed, so with a small window the sender waits on
+commits and the figure measures that wait, not what the server can deliver.
 """
 import argparse
 import json
+import statistics
 import tempfile
 import threading
 import time
@@ -42,8 +51,9 @@ def saturate(sender, room: int, seconds: float, window: int) -> tuple[int, float
         sender.emit("send", {"room": room, "body": body("S"), "key": uuid.uuid4().hex},
                     namespace="/rooms", callback=lambda *_: slots.release())
         sent += 1
-    for _ in range(window):  # wait for the last acks
-        slots.acquire(timeout=30)
+    deadline = time.time() + 120
+    for _ in range(window):  # wait for the last acks, a lost one not for ever
+        slots.acquire(timeout=max(0.0, deadline - time.time()))
     return sent, start
 
 
@@ -60,23 +70,33 @@ def steady(sender, room: int, rate: float, seconds: float, phase: str = "F") -> 
     return sent
 
 
-def drain(crowd: Crowd, quiet: float = 1.0) -> list[tuple]:
-    """Collect until nothing has arrived for ``quiet`` seconds: the phase is fully delivered.
+def drain(crowd: Crowd, expected: int = 0, quiet: float = 1.0,
+          patience: float = 10.0) -> list[tuple]:
+    """Collect until the ``expected`` deliveries are in and nothing has arrived for ``quiet``
+    seconds, or nothing at all for ``patience`` seconds: the phase is fully delivered.
 
-    A server that acknowledges before delivering (the bare one) builds a backlog at saturation;
-    the next phase starts once it has drained, or it would be measured on a busy server.
+    A server that acknowledges before delivering (the echo) builds a backlog at saturation;
+    the next phase starts once it has drained, or it would be measured on a busy server. On a
+    loaded machine a server can also pause for over a second: stopping at the first quiet
+    second counted a quarter of a phase's deliveries once, and its p95 on that quarter.
     """
-    samples = []
+    samples, last = [], time.time()
     while True:
         time.sleep(quiet)
         arrived = crowd.collect()
-        if not arrived:
-            return samples
         samples += arrived
+        if arrived:
+            last = time.time()
+        elif len(samples) >= expected or time.time() - last >= patience:
+            return samples
 
 
 def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, rate=None) -> dict:
-    """Run the three phases against one server and return its figures."""
+    """Run the phases against one server and return its figures.
+
+    Without ``rate``, the target's rate is half this server's own saturation rate, and the
+    second phase is that one.
+    """
     url = server.url
     crowd = Crowd(url, reader_cookie, room, size)
     sender = connect(url, sender_cookie)
@@ -86,60 +106,85 @@ def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, r
     cpu = CpuMeter(server.process.pid)
     sent, started = saturate(sender, room, seconds, window)
     result = {"saturation_msgs_sent": sent, **cpu.read()}
-    saturation = [s for s in drain(crowd) if s[0] == "S"]
+    saturation = [s for s in drain(crowd, sent * size) if s[0] == "S"]
     duration = max(s[2] for s in saturation) - started
     delivered_rate = len(saturation) / size / duration
-    if rate is None:
-        rate = 0.5 * delivered_rate  # half of what the bare server delivers at saturation
-    # At half this server's own saturation first: once overloaded, a backlog would linger.
     own_rate = 0.5 * delivered_rate
-    steady(sender, room, own_rate, seconds, phase="G")
-    own = [s[1] * 1000 for s in drain(crowd) if s[0] == "G"]
-    fixed_sent = steady(sender, room, rate, seconds)
-    fixed = [s[1] * 1000 for s in drain(crowd) if s[0] == "F"]
+    own = None
+    if rate is not None:
+        # At half this server's own saturation first: once overloaded, a backlog would linger.
+        own_sent = steady(sender, room, own_rate, seconds, phase="G")
+        own = [s[1] * 1000 for s in drain(crowd, own_sent * size) if s[0] == "G"]
+    fixed_sent = steady(sender, room, rate or own_rate, seconds)
+    fixed = [s[1] * 1000 for s in drain(crowd, fixed_sent * size) if s[0] == "F"]
     sender.disconnect()
     crowd.finish()
     result.update({
         "deliveries_per_s": round(len(saturation) / duration),
         "saturation_msgs_per_s": round(delivered_rate, 1),
-        "fixed_rate_msgs_per_s": round(rate, 1),
+        "fixed_rate_msgs_per_s": round(rate or own_rate, 1),
         "fixed_deliveries": f"{len(fixed)}/{fixed_sent * size}",
         "p50_ms": round(percentile(fixed, 0.50), 1),
         "p95_ms": round(percentile(fixed, 0.95), 1),
         "p99_ms": round(percentile(fixed, 0.99), 1),
         "own_half_rate_msgs_per_s": round(own_rate, 1),
-        "own_half_rate_p50_p95_p99_ms": [round(percentile(own, q), 1) for q in (0.5, 0.95, 0.99)],
+        "own_half_rate_p50_p95_p99_ms": [round(percentile(own or fixed, q), 1)
+                                         for q in (0.5, 0.95, 0.99)],
     })
     return result
 
 
 def measure_bare(size: int, seconds: float, window: int, folder: Path, payload: str = "echo",
-                 rate=None) -> dict:
-    bare = start_bare(folder, payload)
+                 rate=None, database: str = "") -> dict:
+    bare = start_bare(folder, payload, database)
     try:
         return measure(bare, None, None, 1, size, seconds, window, rate=rate)
     finally:
         bare.stop()
 
 
-def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool) -> dict:
-    baseline = measure_bare(size, seconds, window, folder)
+def measure_ours(database: str, setup: dict, size: int, seconds: float, window: int,
+                 folder: Path, rate: float) -> dict:
+    ours = start_ours(database, folder)
+    try:
+        sender_cookie = session_cookie(ours.url, setup["emails"][0], PASSWORD)
+        reader_cookie = session_cookie(ours.url, setup["emails"][1], PASSWORD)
+        return measure(ours, sender_cookie, reader_cookie, setup["room"], size, seconds, window,
+                       rate=rate)
+    finally:
+        ours.stop()
+
+
+def run_once(database: str, setup: dict, size: int, seconds: float, window: int, folder: Path,
+             shaped: bool) -> dict:
+    """Measure durable bare, then the echo and the platform at durable's half-saturation rate."""
+    durable = measure_bare(size, seconds, window, folder, database=database)
+    rate = durable["fixed_rate_msgs_per_s"]
+    echo = measure_bare(size, seconds, window, folder, rate=rate)
+    ours = measure_ours(database, setup, size, seconds, window, folder, rate)
+    result = {"durable": durable, "echo": echo, "ours": ours,
+              "vs_durable": ratios(ours, durable), "vs_echo": ratios(ours, echo),
+              "durable_vs_echo": ratios(durable, echo)}
+    if shaped:
+        twin = measure_bare(size, seconds, window, folder, "platform", rate=rate)
+        result.update(echo_platform_shaped=twin, vs_platform_shaped=ratios(ours, twin))
+    return result
+
+
+def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool,
+             runs: int) -> dict:
+    """Run ``runs`` alternating runs in one scratch database; the ratios' medians beside them."""
     with scratch_database(DATABASE) as database:
         setup = prepare(database, members=1, instance=folder)
-        ours = start_ours(database, folder)
-        try:
-            sender_cookie = session_cookie(ours.url, setup["emails"][0], PASSWORD)
-            reader_cookie = session_cookie(ours.url, setup["emails"][1], PASSWORD)
-            platform = measure(ours, sender_cookie, reader_cookie, setup["room"], size,
-                               seconds, window, rate=baseline["fixed_rate_msgs_per_s"])
-        finally:
-            ours.stop()
-    result = {"size": size, "bare": baseline, "ours": platform, **ratios(platform, baseline)}
-    if shaped:  # the same rate as the target's, so that its p95 compares with ours
-        twin = measure_bare(size, seconds, window, folder, "platform",
-                            rate=baseline["fixed_rate_msgs_per_s"])
-        result.update(bare_platform_shaped=twin, vs_platform_shaped=ratios(platform, twin))
-    return result
+        results = [run_once(database, setup, size, seconds, window, folder, shaped)
+                   for _ in range(runs)]
+    median = {against: {name: statistics.median(r[against][name] for r in results)
+                        for name in ("p95_ratio", "throughput_ratio")}
+              for against in ("vs_durable", "vs_echo", "durable_vs_echo")}
+    figures = {server: {name: statistics.median(r[server][name] for r in results)
+                        for name in ("p95_ms", "deliveries_per_s")}
+               for server in ("ours", "durable", "echo")}
+    return {"size": size, "runs": results, "median": median, "median_figures": figures}
 
 
 def ratios(platform: dict, baseline: dict) -> dict:
@@ -152,21 +197,37 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--window", type=int, default=512)
+    parser.add_argument("--runs", type=int, default=1, help="alternating runs; ratios are medians")
     parser.add_argument("--shaped-bare", action="store_true",
-                        help="also measure the bare server sending messages of the platform's shape")
+                        help="also measure the echo server sending messages of the platform's shape")
+    parser.add_argument("--json", action="store_true", help="print only one JSON document")
     args = parser.parse_args()
+    sizes = []
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         for size in args.sizes:
-            result = run_size(size, args.seconds, args.window, Path(tmp), args.shaped_bare)
-            print(json.dumps(result), flush=True)
-            print(f"room of {size}: p95 ours/bare = {result['p95_ratio']} (target <= 2), "
-                  f"saturation throughput ours/bare = {result['throughput_ratio']} (target >= 0.7)",
+            result = run_size(size, args.seconds, args.window, Path(tmp), args.shaped_bare,
+                              args.runs)
+            sizes.append(result)
+            if not args.json:
+                describe(result)
+    if args.json:
+        print(json.dumps({"sizes": sizes}))
+
+
+def describe(result: dict) -> None:
+    print(json.dumps(result), flush=True)
+    durable, echo = result["median"]["vs_durable"], result["median"]["vs_echo"]
+    print(f"room of {result['size']}, median of {len(result['runs'])} run(s): "
+          f"p95 ours/durable = {durable['p95_ratio']} (target <= 1.0; ours/echo "
+          f"{echo['p95_ratio']}), saturation throughput ours/durable = "
+          f"{durable['throughput_ratio']} (target >= 1.5; ours/echo {echo['throughput_ratio']})",
+          flush=True)
+    for run in result["runs"]:
+        if "vs_platform_shaped" in run:
+            shaped = run["vs_platform_shaped"]
+            print(f"  against the echo sending the platform's messages: p95 ratio "
+                  f"{shaped['p95_ratio']}, throughput ratio {shaped['throughput_ratio']}",
                   flush=True)
-            if args.shaped_bare:
-                shaped = result["vs_platform_shaped"]
-                print(f"room of {size}, against the bare server sending the platform's messages: "
-                      f"p95 ratio {shaped['p95_ratio']}, throughput ratio "
-                      f"{shaped['throughput_ratio']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="print only the JSON figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         folder = Path(tmp)
@@ -54,8 +55,9 @@ def main() -> None:
     ratio = round(platform["kib_per_connection"] / baseline["kib_per_connection"], 2)
     print(json.dumps({"connections": args.connections, "bare": baseline, "ours": platform,
                       "ratio": ratio}))
-    print(f"{args.connections} idle connections: {platform['kib_per_connection']} KiB each "
-          f"(bare {baseline['kib_per_connection']} KiB), ratio {ratio} (target <= 1.5)")
+    if not args.json:
+        print(f"{args.connections} idle connections: {platform['kib_per_connection']} KiB each "
+              f"(bare {baseline['kib_per_connection']} KiB), ratio {ratio} (target <= 1.5)")
 
 
 if __name__ == "__main__":
