@@ -150,7 +150,6 @@ def build_register(entries: int, database: str, workdir: Path) -> Register:
     from sqlalchemy import insert, select, text
 
     from config import database_url
-    import lab.core  # noqa: F401  (first: lab.accounts imported first is a circular import)
     from lab import create_app
     from lab.accounts.models import Region
     from lab.extensions import db

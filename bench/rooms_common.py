@@ -12,7 +12,6 @@ sys.path.insert(0, str(ROOT))
 import engineio  # noqa: E402
 import socketio  # noqa: E402
 
-import lab.core  # noqa: E402,F401  (first: lab.accounts imported first is a circular import)
 from tests.factories import PASSWORD  # noqa: E402,F401  (re-exported for the scripts)
 from tests.rooms.cluster import (  # noqa: E402,F401
     Server, prepare, scratch_database, server_env, session_cookie,
