@@ -2,9 +2,27 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from lab.accounts.audit import ACTION_LABELS
 from lab.core.navigation import add_nav_item
 
 bp = Blueprint("events", __name__)
 add_nav_item("events.index", _l("Eventi"), order=25)
+
+# The audit log's words for what the events record (the log's labels live with accounts).
+ACTION_LABELS.update({
+    "event.created": _l("Evento creato"),
+    "event.updated": _l("Evento modificato"),
+    "event.published": _l("Evento pubblicato"),
+    "event.cancelled": _l("Evento annullato"),
+    "event.organiser_added": _l("Co-organizzatore aggiunto a un evento"),
+    "event.quotas_set": _l("Posti riservati alle regioni salvati"),
+    "event.registration_closed": _l("Iscrizioni a un evento chiuse"),
+    "event.session_added": _l("Sessione aggiunta al programma"),
+    "event.session_removed": _l("Sessione tolta dal programma"),
+    "event.registered": _l("Iscrizione a un evento"),
+    "event.waitlisted": _l("Iscrizione in lista d'attesa"),
+    "event.registration_cancelled": _l("Iscrizione a un evento annullata"),
+    "event.promoted": _l("Persona promossa dalla lista d'attesa"),
+})
 
 from lab.events import routes  # noqa: E402,F401  (registers the routes on bp)

@@ -13,7 +13,7 @@ from lab.groups.queries import group_by_slug
 ORGANISER = "organizzatrice@laboratorio.example"
 TURIN = "Forum dell'innovazione sociale – Torino 2019"
 YEARLY = "Forum annuale del Laboratorio"
-MEETING = "Riunione del gruppo «Politiche di prossimità e domiciliarità»"
+MEETING = "Riunione online del gruppo sulla domiciliarità"
 # In arrival order: Piemonte takes its two reserved seats, Toscana and Puglia the general pool,
 # Trento and Lazio wait.
 YEARLY_PEOPLE = ["firma.piemonte@laboratorio.example", "delegato.piemonte@laboratorio.example",

@@ -204,7 +204,10 @@
   panel.scrollTop = panel.scrollHeight;
   // On a phone the room opens on the latest messages and the box to write, as chats do (rooms.css
   // sizes the panel so that both fit one screen); the heading is a scroll up.
-  if (composer.getBoundingClientRect().bottom > window.innerHeight) { composer.scrollIntoView({block: "end"}); }
+  function keepComposerInView() {
+    if (composer.getBoundingClientRect().bottom > window.innerHeight) { composer.scrollIntoView({block: "end"}); }
+  }
+  keepComposerInView();
   var older = document.getElementById("room-older");
   if (older) { older.addEventListener("click", loadOlder); }
   panel.addEventListener("scroll", function () {
@@ -225,6 +228,7 @@
       ack.messages.forEach(add);
       markRead();  // what the page showed before the socket was there to say so
       showPresent(ack.present);
+      keepComposerInView();  // who is here may take a line more once joined
       pending.forEach(function (_, key) { send(key); });  // same keys: stored once
     });
   });

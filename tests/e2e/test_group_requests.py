@@ -31,7 +31,8 @@ def test_a_declined_request_reaches_the_requester_with_its_reason(browser, live_
         expect(page.locator(".flash-messages")).to_contain_text("Richiesta rifiutata.")
 
         def declines():  # the demo data's own notices may reach the requester too
-            bodies = [m.get_payload(decode=True).decode() for m in live_server.smtp.to(REQUESTER)]
+            bodies = [part.get_payload(decode=True).decode() for m in live_server.smtp.to(REQUESTER)
+                      for part in m.walk() if part.get_content_type() == "text/plain"]
             return [body for body in bodies if "non è stata accolta" in body]
 
         deadline = time.monotonic() + 10
