@@ -221,14 +221,14 @@
   setStatus(T.connecting);
 
   socket.on("connect", function () {
-    setStatus(T.connected, true);
     socket.emit("join", {room: roomId, after: lastId}, function (ack) {
-      if (!ack || !ack.ok) { return; }
+      if (!ack || !ack.ok) { setStatus(T.connected, true); return; }
       if (ack.reload) { window.location.reload(); return; }
       ack.messages.forEach(add);
       markRead();  // what the page showed before the socket was there to say so
       showPresent(ack.present);
       keepComposerInView();  // who is here may take a line more once joined
+      setStatus(T.connected, true);  // said once joined, with the page settled
       pending.forEach(function (_, key) { send(key); });  // same keys: stored once
     });
   });
