@@ -1,6 +1,7 @@
 """A practice's journey in the browser: a Toscana delegate drafts it with an indicator and a
 file and submits it; the group's coordinator asks for a change, then approves; the editorial
-board publishes it; an anonymous visitor reads the sheet."""
+board publishes it; an anonymous visitor finds it by a stemmed word, narrows the search to
+Toscana, and reads the sheet."""
 import re
 
 from playwright.sync_api import expect
@@ -11,7 +12,8 @@ from tests.e2e.conftest import check_accessibility, describe_violations, shot, s
 AUTHOR = "delegata.toscana@laboratorio.example"
 COORDINATOR = "firma.piemonte@laboratorio.example"  # coordinates "Politiche di prossimità"
 BOARD = "comitato@laboratorio.example"
-TITLE = "Maggiordomo di quartiere a Pistoia"
+TITLE = "Maggiordomo di quartiere a Pistoia"  # the only practice saying "maggiordomo"
+ANOTHER_REGION = "Teleassistenza con tablet"  # Trento's demo lesson, also about "anziani"
 
 
 def _person(browser, live_server, email, width=1280):
@@ -31,7 +33,7 @@ def _accessible(page):
 def _draft(page):
     page.goto("/library/new")
     textbox(page, "Titolo").fill(TITLE)
-    textbox(page, "Sintesi").fill("Un maggiordomo sociale aiuta gli anziani nelle piccole "
+    textbox(page, "Sintesi").fill("Una persona di fiducia aiuta gli anziani nelle piccole "
                                   "commissioni e tiene il filo con i servizi.")
     page.get_by_label("Tema principale (gruppo di lavoro)").select_option(
         label="Politiche di prossimità e domiciliarità")
@@ -51,6 +53,28 @@ def _draft(page):
     expect(page.locator(".alert-success")).to_contain_text("Scheda salvata")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".practice-sheet")).to_contain_text("relazione.pdf")
+
+
+def _search(page, words):
+    page.get_by_role("searchbox", name="Cerca tra le pratiche").fill(words)
+    page.get_by_role("button", name="Cerca", exact=True).click()
+
+
+def _find_by_stem_and_region(visitor):
+    """Find the practice by a plural its title has in the singular, then keep Toscana's only."""
+    visitor.goto("/library")
+    _search(visitor, "maggiordomi")
+    results = visitor.locator(".library-results")
+    expect(results.get_by_role("link")).to_have_text([TITLE])
+    _search(visitor, "anziano")  # the practices say "anziani"
+    expect(results.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(results.get_by_role("link", name=re.compile(ANOTHER_REGION))).to_be_visible()
+    visitor.locator("section[aria-labelledby=facet-region] a", has_text="Toscana").click()
+    expect(visitor.locator(".active-filters")).to_contain_text("Regione: Toscana")
+    expect(results.get_by_role("link", name=re.compile(ANOTHER_REGION))).to_have_count(0)
+    shot(visitor, "library-search-facets")
+    _accessible(visitor)
+    results.get_by_role("link", name=TITLE).click()
 
 
 def test_a_practice_goes_from_draft_to_the_public_library(browser, live_server):
@@ -89,8 +113,9 @@ def test_a_practice_goes_from_draft_to_the_public_library(browser, live_server):
     expect(board.locator(".alert-success")).to_contain_text("Pratica pubblicata")
 
     visitor = browser.new_context(locale="it-IT", base_url=live_server.base_url).new_page()
-    visitor.goto(sheet_url)
+    _find_by_stem_and_region(visitor)
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert visitor.url == sheet_url
     expect(visitor.locator(".practice-sheet")).to_contain_text("Costo: 18 euro l'ora.")
     expect(visitor.locator(".practice-sheet")).to_contain_text("135")
     shot(visitor, "library-sheet")
