@@ -1,4 +1,5 @@
-"""Dependencies point one way: the core imports no domain (domains lend it template globals)."""
+"""Dependencies point one way: the core imports no domain (domains lend it template globals),
+and nothing imports the rooms but the application itself."""
 import re
 from pathlib import Path
 
@@ -10,3 +11,21 @@ DOMAIN_IMPORT = re.compile(
 def test_the_core_imports_no_domain():
     offenders = [path.name for path in CORE.glob("*.py") if DOMAIN_IMPORT.search(path.read_text())]
     assert offenders == []
+
+
+LAB = CORE.parent
+ROOMS_IMPORT = re.compile(r"^\s*(from lab\.rooms\b|import lab\.rooms\b|from lab import .*\brooms\b)", re.M)
+# The application's own assembly: the factory, its commands and the demo loader that calls
+# every domain's.
+ASSEMBLY = {"__init__.py", "cli.py", "demo.py"}
+# Listens to lab.rooms.signals.mentioned, sent from lab/rooms/messages.py; to be inverted with
+# the rooms' write path (the signal moving to the notifications, which the rooms may import).
+NOT_YET_INVERTED = {"notifications/mails.py"}
+
+
+def test_nothing_imports_the_rooms_but_the_application():
+    importers = {path.relative_to(LAB) for path in LAB.rglob("*.py")
+                 if ROOMS_IMPORT.search(path.read_text())}
+    offenders = {str(path) for path in importers
+                 if path.parts[0] != "rooms" and str(path) not in ASSEMBLY}
+    assert offenders == NOT_YET_INVERTED

@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 from lab.accounts.forms import ButtonForm
 from lab.accounts.services import all_regions
 from lab.core.errors import DomainError, NotPermitted
-from lab.core.params import id_arg
 from lab.groups.queries import all_groups
-from lab.library import access, bp, proposals, services
+from lab.library import access, bp, services
 from lab.library.attachments import UploadRefused, read_upload
 from lab.library.forms import PracticeForm, practice_data
 from lab.library.services import EvidenceNotMet
@@ -52,16 +51,21 @@ def _page(form, practice, status):
 @bp.route("/library/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Start a practice; from a room's message, the form comes prefilled with its text."""
+    """Start a practice."""
+    return new_practice_page()
+
+
+def new_practice_page(prefill: dict | None = None, source_message_id: int | None = None):
+    """Show and save the form of a new practice, first filled with ``prefill``.
+
+    A room's route calls it for a message it has let the person read: the practice then links
+    back to the message.
+    """
     if not access.may_draft(current_user):
         raise NotPermitted(_("Solo i delegati regionali possono proporre buone pratiche."))
-    message_id = id_arg("from_message")
-    data = {}
-    if message_id is not None:
-        data = proposals.message_prefill(current_user, message_id)
-    form = _form(data=data) if request.method == "GET" else _form()
+    form = _form(data=prefill or {}) if request.method == "GET" else _form()
     return _save(form, save=lambda draft: services.create_practice(
-        current_user, draft, source_message_id=message_id))
+        current_user, draft, source_message_id=source_message_id))
 
 
 @bp.route("/library/<int:practice_id>/edit", methods=["GET", "POST"])

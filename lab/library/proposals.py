@@ -1,21 +1,15 @@
-"""From a room to the library: a group member turns a message into a practice draft."""
-from flask_babel import gettext as _
+"""From a room to the library: the first data of a practice drafted from a message.
 
-from lab.accounts.models import User
-from lab.core.errors import NotFound
-from lab.extensions import db
-from lab.rooms.models import Message
-from lab.rooms.services import can_read
-
+The room checks that the person may read the message (lab/rooms/proposals.py); the library
+knows only the text and the group, so it never imports the rooms.
+"""
 TITLE_MAX = 200
+SUMMARY_MAX = 3000
 
 
-def message_prefill(person: User, message_id: int) -> dict:
-    """Return the form's first data from a message the person may read, or say it is not found."""
-    message = db.session.get(Message, message_id)
-    if message is None or message.deleted_at is not None or not can_read(person, message.room):
-        raise NotFound(_("Messaggio non trovato."))
-    text = message.body_source.strip()
+def message_prefill(text: str, group_id: int | None) -> dict:
+    """Return the practice form's first data from a message's Markdown and its room's group."""
+    text = text.strip()
     first_line = text.splitlines()[0].lstrip("#>*- ").strip() if text else ""
-    return {"title": first_line[:TITLE_MAX], "summary": text[:3000], "intervention": text,
-            "primary_group": message.room.group_id}
+    return {"title": first_line[:TITLE_MAX], "summary": text[:SUMMARY_MAX], "intervention": text,
+            "primary_group": group_id}

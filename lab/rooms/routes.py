@@ -10,7 +10,9 @@ from lab.accounts.forms import ButtonForm
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.params import id_arg
 from lab.groups.queries import group_by_slug
-from lab.rooms import bp, messages, moderation, services
+from lab.library.editing_routes import new_practice_page
+from lab.library.proposals import message_prefill
+from lab.rooms import bp, messages, moderation, proposals, services
 from lab.rooms.forms import MessageForm, MuteForm, RoomForm
 from lab.rooms.serialize import message_json
 
@@ -65,7 +67,8 @@ def show(room_id: int):
         form=MessageForm(key=uuid.uuid4().hex), mute_form=mute_form, button=ButtonForm(),
         mutes=moderation.active_mutes(room) if moderator else [],
         room_form=RoomForm() if room.group and moderator else None,
-        last_read=services.last_read(current_user, room))
+        last_read=services.last_read(current_user, room),
+        may_propose=proposals.may_propose(current_user, room))
 
 
 @bp.get("/rooms/<int:room_id>/messages")
@@ -106,7 +109,8 @@ def search(room_id: int):
     room = services.room_for(current_user, room_id)
     query = request.args.get("q", "")
     return render_template("rooms/search.html", room=room, query=query,
-                           results=services.search(room, query))
+                           results=services.search(room, query),
+                           may_propose=proposals.may_propose(current_user, room))
 
 
 @bp.get("/rooms/<int:room_id>/messages/<int:seq>/history")
@@ -115,7 +119,17 @@ def history(room_id: int, seq: int):
     """Show a message's earlier versions."""
     room = services.room_for(current_user, room_id)
     message, edits = messages.edit_history(room, seq)
-    return render_template("rooms/history.html", room=room, message=message, edits=edits)
+    return render_template("rooms/history.html", room=room, message=message, edits=edits,
+                           may_propose=proposals.may_propose(current_user, room))
+
+
+@bp.route("/rooms/<int:room_id>/messages/<int:seq>/propose", methods=["GET", "POST"])
+@login_required
+def propose(room_id: int, seq: int):
+    """Turn a message of a group's room into a practice draft, prefilled with its text."""
+    message = proposals.message_to_propose(current_user, room_id, seq)
+    return new_practice_page(message_prefill(message.body_source, message.room.group_id),
+                             source_message_id=message.id)
 
 
 @bp.post("/rooms/<int:room_id>/mutes")

@@ -95,6 +95,11 @@
     }
     li.appendChild(meta);
     li.appendChild(body);
+    if (root.dataset.proposeUrl && !m.deleted) {  // present only for those who may propose
+      var propose = element("a", "room-message-propose small", T.propose);
+      propose.href = root.dataset.proposeUrl.replace(/0\/propose$/, m.id + "/propose");
+      li.appendChild(propose);
+    }
     decorate(li);
     return li;
   }

@@ -133,3 +133,20 @@ def test_pages_fit_a_phone(browser, live_server):
     page.get_by_role("link", name=re.compile("Portierato sociale")).click()
     shot(page, "library-sheet-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_message_arriving_live_can_be_proposed_as_a_practice(browser, live_server):
+    reader = _person(browser, live_server, COORDINATOR)
+    writer = _person(browser, live_server, "delegato.piemonte@laboratorio.example")  # a member
+    reader.goto("/groups/prossimita-domiciliarita/room")
+    writer.goto(reader.url)
+    for page in (reader, writer):
+        expect(page.locator("#room-status")).to_have_text(
+            "Connesso: i messaggi arrivano in tempo reale.")
+    writer.get_by_role("textbox", name="Messaggio").fill("Orti sociali per gli anziani di Cuneo")
+    writer.get_by_role("button", name="Invia").click()
+    live = reader.locator("#room-messages li[data-id]", has_text="Orti sociali per gli anziani")
+    live.get_by_role("link", name="Proponi come buona pratica").click()
+    expect(textbox(reader, "Titolo")).to_have_value("Orti sociali per gli anziani di Cuneo")
+    expect(reader.locator("#primary_group option:checked")).to_have_text(
+        "Politiche di prossimità e domiciliarità")

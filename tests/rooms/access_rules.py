@@ -19,6 +19,7 @@ RULES = {
     "rooms.post": ("POST", "/rooms/{room}/messages", room_members(302)),
     "rooms.search": ("GET", "/rooms/{room}/search?q=prova", room_members(200)),
     "rooms.history": ("GET", "/rooms/{room}/messages/1/history", room_members(200)),
+    "rooms.propose": ("GET", "/rooms/{room}/messages/1/propose", room_members(200)),
     "rooms.mute": ("POST", "/rooms/{room}/mutes", room_members(302)),
     "rooms.lift_mute": ("POST", "/rooms/{room}/mutes/{mute}/lift", room_members(302)),
     "rooms.open_room": ("POST", "/groups/{room_group}/rooms", room_members(302)),
