@@ -11,12 +11,13 @@ triggers); PostgreSQL a generated ``tsvector`` column (``document``) with a GIN 
 import enum
 import secrets
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import (
     BigInteger, CheckConstraint, ForeignKey, Index, String, Text, delete, func, insert, select,
     text, update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from lab.extensions import db
 from lab.library import signals
@@ -120,7 +121,7 @@ def outside_models(name, type_, parent_names) -> bool:
     return name != "ix_practice_search_entries_document"
 
 
-def body_text(practice: Practice) -> str:
+def body_text(practice) -> str:
     """Join the practice's other searchable text: its sections, organisations and funding lines."""
     parts = [practice.problem, practice.intervention, practice.lessons,
              practice.transfer_conditions]
@@ -136,7 +137,7 @@ def periods_of(started: int, ended: int | None) -> list[str]:
     return [name for name, first, final in PERIODS if started <= final and last >= first]
 
 
-def facet_values(practice: Practice) -> list[tuple[str, str]]:
+def facet_values(practice) -> list[tuple[str, str]]:
     """List the practice's facet values as (facet, value) pairs."""
     groups = [practice.primary_group, *practice.secondary_groups]
     regions = [practice.lead_region, *practice.partner_regions]
@@ -151,8 +152,8 @@ def facet_values(practice: Practice) -> list[tuple[str, str]]:
     return sorted({(facet.value, value) for facet, value in pairs})
 
 
-def entry_row(practice: Practice) -> dict:
-    """Build the index row of the practice as it is now."""
+def entry_row(practice) -> dict:
+    """Build the index row of a practice's ``public_version`` (or of a benchmark's stand-in)."""
     body = body_text(practice)
     return {
         "practice_id": practice.id, "slug": practice.slug, "title": practice.title,
@@ -169,13 +170,47 @@ def entry_row(practice: Practice) -> dict:
     }
 
 
+def public_version(practice: Practice) -> SimpleNamespace:
+    """Return the practice as its published revision keeps it, with what the index reads.
+
+    Once published, a practice may be changed and reviewed again: its working copy is then not
+    what the public reads, so the index is always built from the published snapshot.
+    """
+    revision = practice.published_revision
+    kept = revision.snapshot
+
+    def items(key):
+        return [SimpleNamespace(**item) for item in kept[key]]
+
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    return SimpleNamespace(
+        id=practice.id, lead_region_id=practice.lead_region_id,
+        published_at=practice.published_at, revised_at=revision.created_at,
+        **{key: kept[key] for key in ("slug", "title", "summary", "problem", "intervention",
+                                      "lessons", "transfer_conditions", "kind", "evidence_level",
+                                      "confirmed_evidence_level")},
+        primary_group=SimpleNamespace(**kept["primary_group"]),
+        secondary_groups=items("secondary_groups"), lead_region=SimpleNamespace(**kept["lead_region"]),
+        partner_regions=items("partner_regions"), target_values=kept["targets"],
+        organisations=items("organisations"), fundings=items("fundings"),
+        indicators=items("indicators"),
+        started_on=day(kept["started_on"]), ended_on=day(kept["ended_on"]))
+
+
 def index_practice(practice: Practice) -> None:
-    """Make the practice as it is now its public version in the index (in the caller's transaction)."""
+    """Make the practice's published revision its public version in the index (in the caller's
+    transaction)."""
     unindex_practice(practice.id)
-    db.session.execute(insert(PracticeSearchEntry), [entry_row(practice)])
+    _insert(public_version(practice))
+
+
+def _insert(version: SimpleNamespace) -> None:
+    db.session.execute(insert(PracticeSearchEntry), [entry_row(version)])
     db.session.execute(insert(PracticeSearchFacet), [
-        {"facet": facet, "value": value, "practice_id": practice.id}
-        for facet, value in facet_values(practice)])
+        {"facet": facet, "value": value, "practice_id": version.id}
+        for facet, value in facet_values(version)])
 
 
 def unindex_practice(practice_id: int) -> None:
@@ -197,25 +232,18 @@ def _follow_public_version(practice: Practice, published: bool) -> None:
 
 
 def reindex() -> int:
-    """Rebuild the index: recompute every public version's terms, add what is missing, drop the rest.
+    """Rebuild the index from the published revision of every public practice.
 
-    A practice under review again keeps the public version the index holds (its working copy is
-    not public); a published practice absent from the index is indexed from its working copy,
-    which is its public version.
+    A practice under review again is indexed as it was published, never as its working copy.
     """
-    public = select(Practice.id).where(Practice.published_revision_id.is_not(None),
-                                       Practice.status != PracticeStatus.ARCHIVED.value)
-    db.session.execute(delete(PracticeSearchEntry).where(
-        PracticeSearchEntry.practice_id.not_in(public)))
-    for entry in db.session.scalars(select(PracticeSearchEntry)):
-        entry.title_terms = " ".join(terms(entry.title))
-        entry.summary_terms = " ".join(terms(entry.summary))
-        entry.body_terms = " ".join(terms(entry.body))
-    missing = db.session.scalars(select(Practice).where(
-        Practice.status == PracticeStatus.PUBLISHED.value,
-        Practice.id.not_in(select(PracticeSearchEntry.practice_id))))
-    for practice in missing:
-        index_practice(practice)
+    db.session.execute(delete(PracticeSearchFacet))
+    db.session.execute(delete(PracticeSearchEntry))
+    public = db.session.scalars(
+        select(Practice).where(Practice.published_revision_id.is_not(None),
+                               Practice.status != PracticeStatus.ARCHIVED.value)
+        .options(selectinload(Practice.published_revision)))
+    for practice in public:
+        _insert(public_version(practice))
     rebuild_full_text(db.session.connection())
     mark_changed()
     db.session.commit()

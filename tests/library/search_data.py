@@ -19,6 +19,7 @@ from lab.library.index import PracticeSearchEntry
 from lab.library.models import (
     Practice, PracticeFunding, PracticeRevision, PracticeStatus, PracticeTarget,
 )
+from lab.library.snapshot import take_snapshot
 from tests.factories import make_person
 
 
@@ -43,15 +44,23 @@ def publish(title: str, summary: str = "Sintesi.", body: str = "", *, region="pi
         fundings=[PracticeFunding(source=source, measure=measure) for source, measure in fundings],
     )
     db.session.add(practice)
+    republish(practice, when)
+    return practice
+
+
+def republish(practice: Practice, at: datetime) -> None:
+    """Publish the practice as it is now: keep a revision made at ``at``, send the signal, commit."""
     db.session.flush()
-    revision = PracticeRevision(practice=practice, number=1, author=practice.author,
-                                status=practice.status, snapshot={"title": title})
+    number = len(practice.revisions) + 1
+    revision = PracticeRevision(practice=practice, number=number, author=practice.author,
+                                status=practice.status, snapshot=take_snapshot(practice),
+                                created_at=at)
     db.session.add(revision)
     db.session.flush()
+    practice.revised_at = at
     practice.published_revision = revision
     signals.public_version_changed.send(practice, published=True)
     db.session.commit()
-    return practice
 
 
 def archive(practice: Practice) -> None:

@@ -4,9 +4,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from lab.extensions import db
+from lab.library import services, workflow
 from lab.library.index import PracticeSearchEntry, PracticeSearchFacet, reindex
 from lab.library.search import PAGE_SIZE, SearchRequest, search_practices
-from tests.library.search_data import archive, publish
+from tests.library.conftest import make_draft
+from tests.library.search_data import archive, publish, republish
 
 
 def found(text="", **filters) -> list[str]:
@@ -68,14 +70,14 @@ def test_a_practice_under_review_keeps_its_public_version():
     assert found("emporio") == ["Emporio solidale"] and found("revisione") == []
 
 
-def test_publishing_again_replaces_the_public_version():
-    from lab.library import signals
-
-    practice = publish("Emporio solidale")
-    practice.title = "Market sociale"
-    signals.public_version_changed.send(practice, published=True)
-    db.session.commit()
-    assert found("emporio") == [] and found("market") == ["Market sociale"]
+def test_publishing_again_replaces_the_public_version(published, author, coordinator, board,
+                                                       theme):
+    services.update_practice(author, published, make_draft(theme, title="Market sociale"))
+    workflow.submit_practice(author, published)
+    workflow.approve_practice(coordinator, published, 2)
+    assert found("custode") == ["Custodi di quartiere"] and found("market") == []
+    workflow.publish_practice(board, published)
+    assert found("custode") == [] and found("market") == ["Market sociale"]
 
 
 def test_reindex_rebuilds_a_lost_index(runner):
@@ -87,6 +89,22 @@ def test_reindex_rebuilds_a_lost_index(runner):
     result = runner.invoke(args=["library", "reindex"])
     assert result.exit_code == 0 and "2 public practices" in result.output
     assert found("famiglia") == ["Emporio solidale"]
+
+
+def test_reindex_keeps_the_published_version_of_a_practice_under_review(
+        runner, published, author, theme):
+    changed = make_draft(theme, title="Market sociale", summary="Una nuova versione in revisione.",
+                         targets=["poverty"])
+    services.update_practice(author, published, changed)
+    workflow.submit_practice(author, published)
+    db.session.execute(PracticeSearchEntry.__table__.delete())  # the index is lost
+    db.session.commit()
+    result = runner.invoke(args=["library", "reindex"])
+    assert result.exit_code == 0 and "1 public practices" in result.output
+    assert found("custode") == ["Custodi di quartiere"]
+    assert found("market") == [] and found("revisione") == []
+    assert found(target=["older_people"]) == ["Custodi di quartiere"]
+    assert found(target=["poverty"]) == []
 
 
 def test_facets_count_live_and_combine():
@@ -115,13 +133,9 @@ def test_period_facet_follows_the_programming_periods():
 
 
 def test_sorting_by_newest_and_by_revision():
-    from lab.library import signals
-
     first = publish("Prima", at=datetime(2026, 1, 1))
     publish("Seconda", at=datetime(2026, 2, 1))
-    first.revised_at = datetime(2026, 3, 1)  # published again after a revision
-    signals.public_version_changed.send(first, published=True)
-    db.session.commit()
+    republish(first, at=datetime(2026, 3, 1))  # published again after a revision
     assert found(sort="newest") == ["Seconda", "Prima"]
     assert found(sort="revised") == ["Prima", "Seconda"]
 
