@@ -204,6 +204,7 @@ class Registration(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     guest_name: Mapped[str | None] = mapped_column(String(200))
     guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_organisation: Mapped[str | None] = mapped_column(String(200))
     # A hash of the token in the cancel link of the newest mail to a person without an account.
     cancel_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The region the person represented when they registered.
@@ -318,6 +319,7 @@ class Answer(db.Model):
                                              primary_key=True, index=True)
     value: Mapped[str] = mapped_column(Text)
 
+    registration: Mapped[Registration] = relationship()
     question: Mapped[Question] = relationship()
 
     def __repr__(self) -> str:

@@ -69,6 +69,7 @@ def upgrade():
     with op.batch_alter_table('event_registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('guest_name', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('guest_email', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('guest_organisation', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('cancel_token_hash', sa.String(length=64), nullable=True))
         # Server defaults fill the rows already there, then go: the models set the values.
         batch_op.add_column(sa.Column('accessibility_needs', sa.Text(), nullable=False, server_default=''))
@@ -102,6 +103,7 @@ def downgrade():
         batch_op.drop_column('dietary_needs')
         batch_op.drop_column('accessibility_needs')
         batch_op.drop_column('cancel_token_hash')
+        batch_op.drop_column('guest_organisation')
         batch_op.drop_column('guest_email')
         batch_op.drop_column('guest_name')
 
