@@ -3,6 +3,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lab.accounts.services import normalise_email
 from lab.core.errors import DomainError
 from lab.core.forms import Form
 from lab.core.refusals import attempt, flash_outcome
@@ -22,9 +23,17 @@ def registration_details():
             "answers_of": questions.answers_of, "answer_columns": questions.answer_columns}
 
 
+def _signup_limit(scope: str, key_func=None):
+    """Count only requests that sent a confirmation mail, from people without an account."""
+    return limiter.limit(lambda: current_app.config["EVENT_SIGNUP_LIMIT"], methods=["POST"],
+                         scope=scope, key_func=key_func,
+                         exempt_when=lambda: current_user.is_authenticated,
+                         deduct_when=lambda response: response.status_code == 200)
+
+
 @bp.route("/events/<int:event_id>/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["EVENT_SIGNUP_LIMIT"], methods=["POST"],
-               scope="event-signup")
+@_signup_limit("event-signup-address")
+@_signup_limit("event-signup-email", lambda: normalise_email(request.form.get("email", "")))
 def join(event_id: int):
     """Register for an event, answering its questions; without an account, by email and a link."""
     event = queries.event_for(current_user, event_id)

@@ -117,8 +117,9 @@ def test_the_public_list_shows_only_seated_people_who_agreed(client, organiser, 
     assert declines.full_name not in page and waits.full_name not in page
 
 
-def test_the_retention_date_follows_the_configured_days(forum, app, client, delegate):
-    app.config["EVENT_PERSONAL_DATA_DAYS"] = 10
+def test_the_retention_date_follows_the_configured_days(monkeypatch, forum, app, client,
+                                                        delegate):
+    monkeypatch.setitem(app.config, "EVENT_PERSONAL_DATA_DAYS", 10)
     assert questions.retention_date(forum) == (forum.ends_at + timedelta(days=10, hours=1)).date()
     registrations.register(delegate, forum, details=Details())
     sign_in(client, delegate)
@@ -126,8 +127,9 @@ def test_the_retention_date_follows_the_configured_days(forum, app, client, dele
     assert "conservate fino al" in page
 
 
-def test_erase_personal_data_erases_answers_and_guests_keeping_counts(runner, organiser, smtp, app):
-    app.config["EVENT_PERSONAL_DATA_DAYS"] = 30
+def test_erase_personal_data_erases_answers_and_guests_keeping_counts(monkeypatch, runner,
+                                                                     organiser, smtp, app):
+    monkeypatch.setitem(app.config, "EVENT_PERSONAL_DATA_DAYS", 30)
     old, recent = publish(organiser), publish(organiser)
     for event in (old, recent):
         question = questions.add_question(organiser, event, QuestionDraft("Ente", "text"))

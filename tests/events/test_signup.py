@@ -88,8 +88,8 @@ def test_a_link_used_twice_or_expired_says_so(forum, smtp, app):
     assert seats(forum) == 1
 
 
-def test_the_link_expires_after_the_configured_hours(forum, app):
-    app.config["EVENT_SIGNUP_LINK_HOURS"] = 3
+def test_the_link_expires_after_the_configured_hours(monkeypatch, forum, app):
+    monkeypatch.setitem(app.config, "EVENT_SIGNUP_LINK_HOURS", 3)
     request = ask(forum)
     assert timedelta(hours=2, minutes=59) < request.expires_at - utcnow() <= timedelta(hours=3)
 
@@ -223,13 +223,21 @@ def test_the_email_is_required_and_must_be_an_address(client, forum, smtp):
     assert smtp.to("anna@example.org") == []
 
 
-def test_requests_are_throttled(client, forum, app):
-    app.config["EVENT_SIGNUP_LIMIT"] = "2 per hour"
+def test_requests_are_throttled_per_address_and_per_email(monkeypatch, client, forum, app):
+    monkeypatch.setitem(app.config, "EVENT_SIGNUP_LIMIT", "2 per hour")
+    # Mistakes on the form send no mail and are not counted.
+    for _ in range(3):
+        assert client.post(f"/events/{forum.id}/join", data={"name": "Anna"}).status_code == 400
     for n in range(2):
         assert client.post(f"/events/{forum.id}/join", data={
             "name": "Anna", "email": f"anna{n}@example.org"}).status_code == 200
     assert client.post(f"/events/{forum.id}/join", data={
         "name": "Anna", "email": "anna9@example.org"}).status_code == 429
+    # From elsewhere, the same address cannot be flooded either.
+    elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
+    for expected in (200, 200, 429):
+        assert client.post(f"/events/{forum.id}/join", data={
+            "name": "Anna", "email": "bruno@example.org"}, environ_base=elsewhere).status_code == expected
 
 
 def test_a_closed_event_says_so_on_the_form(client, organiser):
