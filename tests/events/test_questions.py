@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from lab.core.errors import NotPermitted
 from lab.core.timeutil import utcnow
-from lab.events import questions, registrations, services, signup
+from lab.events import questions, registrations, signup
 from lab.events.models import Answer, Question, Registration, Signup, Status
 from lab.events.questions import Details, InvalidAnswer, QuestionDraft
 from lab.extensions import db
