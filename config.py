@@ -109,6 +109,12 @@ class Config:
     SIGN_IN_ADDRESS_LIMIT = env("SIGN_IN_ADDRESS_LIMIT", "50 per 15 minutes")
 
     INVITATION_DAYS = 7
+    # Events: how long the link confirming a registration without an account holds, how many
+    # such requests one address may send, and how many days after an event its registrations'
+    # personal answers are kept (`flask --app wsgi events erase-personal-data`).
+    EVENT_SIGNUP_LINK_HOURS = int(env("EVENT_SIGNUP_LINK_HOURS", 48))
+    EVENT_SIGNUP_LIMIT = env("EVENT_SIGNUP_LIMIT", "5 per hour")
+    EVENT_PERSONAL_DATA_DAYS = int(env("EVENT_PERSONAL_DATA_DAYS", 90))
     PASSWORD_RESET_SECONDS = 3600
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     SESSION_COOKIE_HTTPONLY = True

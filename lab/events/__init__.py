@@ -23,6 +23,11 @@ ACTION_LABELS.update({
     "event.waitlisted": _l("Iscrizione in lista d'attesa"),
     "event.registration_cancelled": _l("Iscrizione a un evento annullata"),
     "event.promoted": _l("Persona promossa dalla lista d'attesa"),
+    "event.signup_requested": _l("Richiesta d'iscrizione senza account"),
+    "event.question_added": _l("Domanda aggiunta al modulo d'iscrizione"),
+    "event.question_updated": _l("Domanda del modulo d'iscrizione modificata"),
+    "event.question_removed": _l("Domanda tolta dal modulo d'iscrizione"),
+    "event.personal_data_erased": _l("Dati personali delle iscrizioni cancellati"),
 })
 
-from lab.events import routes  # noqa: E402,F401  (registers the routes on bp)
+from lab.events import routes, signup_routes  # noqa: E402,F401  (registers the routes on bp)

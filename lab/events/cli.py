@@ -13,3 +13,11 @@ def send_reminders(days: int) -> None:
     from lab.events.reminders import send_reminders as send
 
     click.echo(f"{send(days)} reminders sent")
+
+
+@events_cli.command("erase-personal-data")
+def erase_personal_data() -> None:
+    """Erase answers, needs and guests' names and addresses past their retention (idempotent)."""
+    from lab.events.questions import erase_personal_data as erase
+
+    click.echo(f"{erase()} registrations erased")

@@ -1,12 +1,14 @@
 """Mail about an event, in the recipient's language, with the event's calendar entry attached."""
+from dataclasses import dataclass
+
 from flask_babel import force_locale, gettext as _
 
-from lab.accounts.models import User
 from lab.core.links import external_url
 from lab.core.mail import send_mail
-from lab.core.timeutil import format_moment
+from lab.core.timeutil import format_day, format_moment
 from lab.events.calendar import calendar_bytes
-from lab.events.models import Event
+from lab.events.models import Event, Registration, Signup
+from lab.events.tokens import new_token
 
 LONG = "EEEE d MMMM y, HH:mm z"  # CLDR pattern: "venerdì 29 gennaio 2027, 09:30 CET"
 # The kinds of mail that go to people holding a seat: they carry the online link.
@@ -39,7 +41,16 @@ def _opening(kind: str, event: Event) -> str:
     }[kind]
 
 
-def _body(person: User, event: Event, kind: str) -> str:
+@dataclass
+class Guest:
+    """Someone without an account, written to in Italian, the platform's first language."""
+
+    full_name: str
+    email: str
+    locale: str = "it"
+
+
+def _body(person, event: Event, kind: str, cancel_url: str | None = None) -> str:
     lines = [_("Gentile %(name)s,", name=person.full_name), "", _opening(kind, event), "",
              _("Quando: %(start)s – %(end)s (ora italiana)",
                start=format_moment(event.starts_at, LONG),
@@ -49,15 +60,51 @@ def _body(person: User, event: Event, kind: str) -> str:
         lines.append(_("Dove: %(place)s", place=place))
     if kind in SEATED and event.is_online:
         lines.append(_("Collegamento: %(url)s", url=event.online_url))
-    lines += ["", external_url("events.show", event_id=event.id), "",
-              _("Laboratorio interregionale per l'innovazione sociale")]
+    lines += ["", external_url("events.show", event_id=event.id)]
+    if cancel_url and kind != "cancelled":
+        lines += ["", _("Per annullare l'iscrizione apri questo collegamento (sostituisce quelli "
+                        "delle email precedenti):"), cancel_url]
+    lines += ["", _("Laboratorio interregionale per l'innovazione sociale")]
     return "\n".join(lines)
 
 
-def notify(person: User, event: Event, kind: str) -> None:
-    """Queue the mail of that kind; it leaves when the caller's transaction commits."""
+def notify(person, event: Event, kind: str, cancel_url: str | None = None) -> None:
+    """Queue the mail of that kind to a ``User`` or a ``Guest``; it leaves when the caller's
+    transaction commits."""
     with force_locale(person.locale or "it"):
-        subject, body = _subject(kind, event), _body(person, event, kind)
+        subject, body = _subject(kind, event), _body(person, event, kind, cancel_url)
     calendar = calendar_bytes([event], with_link=kind in SEATED, with_sessions=True)
     attachment = ("evento.ics", "text/calendar", calendar)
     send_mail(person.email, subject, body, attachments=[attachment])
+
+
+def notify_registration(registration: Registration, kind: str) -> None:
+    """Queue the mail of that kind to whoever holds the registration.
+
+    A person without an account gets a fresh cancel link (only its hash is kept, so each mail
+    carries a new one); once their address is erased there is nobody to write to.
+    """
+    if registration.user is not None:
+        notify(registration.user, registration.event, kind)
+    elif registration.guest_email:
+        token, registration.cancel_token_hash = new_token()
+        notify(Guest(registration.guest_name or "", registration.guest_email), registration.event,
+               kind, cancel_url=external_url("events.guest_cancel", token=token))
+
+
+def ask_confirmation(signup: Signup, token: str, hours: int, retention_day) -> None:
+    """Queue the mail with the link that confirms a registration without an account."""
+    event = signup.event
+    with force_locale("it"):
+        subject = _("Conferma la tua iscrizione: %(title)s", title=event.title)
+        body = "\n".join([
+            _("Gentile %(name)s,", name=signup.name), "",
+            _("per completare l'iscrizione all'evento «%(title)s» apri questo collegamento entro "
+              "%(hours)d ore:", title=event.title, hours=hours), "",
+            external_url("events.confirm_signup", token=token), "",
+            _("Finché non lo apri l'iscrizione non occupa un posto. Se non l'hai chiesta tu, "
+              "ignora questa email."),
+            _("Le tue risposte al modulo saranno cancellate dopo il %(day)s.",
+              day=format_day(retention_day, "long")), "",
+            _("Laboratorio interregionale per l'innovazione sociale")])
+    send_mail(signup.email, subject, body)

@@ -6,7 +6,7 @@ arrived; ``id`` is that order (seats are taken under a lock on the event's row).
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lab.accounts.models import Region, User
@@ -189,11 +189,24 @@ class Registration(db.Model):
         Index("ix_event_registrations_active", "event_id", "user_id", unique=True,
               sqlite_where=text(f"status IN ({_ACTIVE})"),
               postgresql_where=text(f"status IN ({_ACTIVE})")),
+        # The same for people without an account, by their address (members' is NULL here).
+        Index("ix_event_registrations_active_guest", "event_id", "guest_email", unique=True,
+              sqlite_where=text(f"status IN ({_ACTIVE})"),
+              postgresql_where=text(f"status IN ({_ACTIVE})")),
+        CheckConstraint("user_id IS NULL OR guest_email IS NULL", name="member_or_guest"),
+        CheckConstraint("user_id IS NOT NULL OR guest_email IS NOT NULL "
+                        "OR personal_data_erased_at IS NOT NULL", name="someone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # NULL for people without an account, who are known by ``guest_name`` and ``guest_email``.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    guest_name: Mapped[str | None] = mapped_column(String(200))
+    guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_organisation: Mapped[str | None] = mapped_column(String(200))
+    # A hash of the token in the cancel link of the newest mail to a person without an account.
+    cancel_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The region the person represented when they registered.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(12))
@@ -203,9 +216,14 @@ class Registration(db.Model):
     seated_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    # Personal answers, erased with the guest's name and address once kept long enough.
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    listed_publicly: Mapped[bool] = mapped_column(Boolean, default=False)
+    personal_data_erased_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     region: Mapped[Region | None] = relationship()
 
     @property
@@ -216,8 +234,96 @@ class Registration(db.Model):
     def is_waiting(self) -> bool:
         return self.status == Status.WAITING
 
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def name(self) -> str | None:
+        """The person's name; None once a guest's personal data is erased."""
+        return self.user.full_name if self.user is not None else self.guest_name
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"
+
+
+class Signup(db.Model):
+    """A request to register from someone without an account, until its mailed link is opened.
+
+    It holds no seat: the registration is made when the link is opened, so the arrival order
+    is the order of confirmation.
+    """
+
+    __tablename__ = "event_signups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    # Only a hash of the link's token is stored, so a database leak confirms nobody.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The form's answers until confirmation: {"answers": {question id: text}, "accessibility": ...}.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Signup {self.id} event={self.event_id} confirmed={self.confirmed_at}>"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class Question(db.Model):
+    """A question an organiser asks everyone registering for the event."""
+
+    __tablename__ = "event_questions"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(QuestionKind)})", name="kind"),
+        CheckConstraint("kind <> 'choice' OR options <> ''", name="choice_has_options"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(8))
+    # The choices of a ``choice`` question, one per line.
+    options: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def choices(self) -> list[str]:
+        return [line for line in self.options.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} event={self.event_id} {self.kind} {self.label[:30]!r}>"
+
+
+class Answer(db.Model):
+    """A registered person's answer to one of the event's questions."""
+
+    __tablename__ = "event_answers"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("event_questions.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    value: Mapped[str] = mapped_column(Text)
+
+    registration: Mapped[Registration] = relationship()
+    question: Mapped[Question] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Answer registration={self.registration_id} question={self.question_id}>"
 
 
 class Session(db.Model):

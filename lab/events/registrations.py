@@ -14,6 +14,7 @@ from lab.core.errors import Conflict, DomainError, NotPermitted
 from lab.core.timeutil import utcnow
 from lab.events import mails
 from lab.events.models import Event, Pool, Registration, Status
+from lab.events.questions import Details, apply_details, check_details
 from lab.events.queries import can_manage, is_open_for_registration, registrations, seat_counts
 from lab.events.services import lock_event
 from lab.extensions import db
@@ -32,38 +33,65 @@ def free_pool(event: Event, region_id: int | None) -> Pool | None:
     return None
 
 
-def register(actor: User, event: Event, person: User | None = None) -> Registration:
-    """Take a seat for oneself, or a region admin for a delegate of their region; else wait."""
+def register(actor: User, event: Event, person: User | None = None,
+             details: Details | None = None) -> Registration:
+    """Take a seat for oneself, or a region admin for a delegate of their region; else wait.
+
+    People registering themselves answer the organiser's questions (``details``); a region
+    admin registering a delegate cannot answer for them.
+    """
     person = person or actor
     if person.id != actor.id and not _may_register_for(actor, person):
         raise NotPermitted(_("Puoi iscrivere solo i delegati della tua regione."))
+    if person.id == actor.id:
+        details = check_details(event, details or Details())
     event = lock_event(event)
-    if event.is_cancelled:
-        raise DomainError(_("L'evento è stato annullato."))
-    if not is_open_for_registration(event):
-        raise DomainError(_("Le iscrizioni a questo evento non sono aperte."))
+    check_open(event)
     if db.session.scalar(select(Registration.id).where(
             Registration.event_id == event.id, Registration.user_id == person.id,
             Registration.status.in_((Status.REGISTERED.value, Status.WAITING.value)))):
         raise Conflict(_("%(name)s è già iscritto a questo evento o in lista d'attesa.",
                          name=person.full_name))
-    pool = free_pool(event, person.region_id)
-    registration = Registration(
-        event=event, user=person, region_id=person.region_id,
-        status=(Status.REGISTERED if pool else Status.WAITING).value,
-        pool=pool.value if pool else None, seated_at=utcnow() if pool else None,
-        registered_by_id=actor.id)
+    registration = Registration(event=event, user=person, region_id=person.region_id,
+                                registered_by_id=actor.id)
+    take_place(event, registration, actor)
+    if details is not None:
+        apply_details(registration, details)
+    commit_once(_("%(name)s è già iscritto a questo evento o in lista d'attesa.",
+                  name=person.full_name))
+    return registration
+
+
+def check_open(event: Event) -> None:
+    """Refuse registrations to a cancelled event or outside its registration dates."""
+    if event.is_cancelled:
+        raise DomainError(_("L'evento è stato annullato."))
+    if not is_open_for_registration(event):
+        raise DomainError(_("Le iscrizioni a questo evento non sono aperte."))
+
+
+def take_place(event: Event, registration: Registration, actor: User | None) -> None:
+    """Give a new registration a free seat, else a place on the waiting list; queue its mail.
+
+    The caller holds the event's lock, so the seats counted here are the seats left.
+    """
+    pool = free_pool(event, registration.region_id)
+    registration.status = (Status.REGISTERED if pool else Status.WAITING).value
+    registration.pool = pool.value if pool else None
+    registration.seated_at = utcnow() if pool else None
     db.session.add(registration)
-    record("event.registered" if pool else "event.waitlisted", actor=actor, subject=person,
-           region_id=person.region_id, event=event.id)
-    mails.notify(person, event, "registered" if pool else "waiting")
+    record("event.registered" if pool else "event.waitlisted", actor=actor,
+           subject=registration.user, region_id=registration.region_id, event=event.id)
+    mails.notify_registration(registration, "registered" if pool else "waiting")
+
+
+def commit_once(message: str) -> None:
+    """Commit a new registration; the partial unique indexes turn a double submission into ``message``."""
     try:
         db.session.commit()
-    except IntegrityError as error:  # the partial unique index: a double submission
+    except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(_("%(name)s è già iscritto a questo evento o in lista d'attesa.",
-                         name=person.full_name)) from error
-    return registration
+        raise Conflict(message) from error
 
 
 def cancel_registration(actor: User, registration: Registration) -> Registration | None:
@@ -74,6 +102,14 @@ def cancel_registration(actor: User, registration: Registration) -> Registration
     """
     if not _may_cancel(actor, registration):
         raise NotPermitted(_("Non puoi annullare questa iscrizione."))
+    return release(registration, actor)
+
+
+def release(registration: Registration, actor: User | None) -> Registration | None:
+    """Cancel the registration and seat the first waiting person who fits, in one transaction.
+
+    ``actor`` is None when a person without an account cancels through their mailed link.
+    """
     event = lock_event(registration.event)
     db.session.refresh(registration)
     if registration.status == Status.CANCELLED:
@@ -106,7 +142,7 @@ def promote(actor: User, registration: Registration) -> None:
     db.session.commit()
 
 
-def _seat(event: Event, registration: Registration, actor: User) -> bool:
+def _seat(event: Event, registration: Registration, actor: User | None) -> bool:
     """Seat a waiting person if a seat fits them, and tell them (after the commit)."""
     pool = free_pool(event, registration.region_id)
     if pool is None:
@@ -116,7 +152,7 @@ def _seat(event: Event, registration: Registration, actor: User) -> bool:
     db.session.flush()
     record("event.promoted", actor=actor, subject=registration.user,
            region_id=registration.region_id, event=event.id)
-    mails.notify(registration.user, event, "promoted")
+    mails.notify_registration(registration, "promoted")
     return True
 
 

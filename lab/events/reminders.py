@@ -23,7 +23,7 @@ def send_reminders(days: int) -> int:
                Event.starts_at > now, Event.starts_at <= now + timedelta(days=days))
         .order_by(Registration.id).with_for_update(of=Registration, skip_locked=True)).all()
     for registration in due:
-        mails.notify(registration.user, registration.event, "reminder")
+        mails.notify_registration(registration, "reminder")
         registration.reminded_at = now
     db.session.commit()
     return len(due)

@@ -181,16 +181,6 @@ def close_registration(event_id: int):
     return _to_manage(event)
 
 
-@bp.post("/events/<int:event_id>/register")
-@login_required
-def register(event_id: int):
-    """Register oneself (or join the waiting list when the event is full)."""
-    event = queries.event_for(current_user, event_id)
-    attempt(lambda: registrations.register(current_user, event),
-            _("Richiesta registrata: trovi qui sotto se hai un posto o sei in lista d'attesa."))
-    return redirect(url_for("events.show", event_id=event.id))
-
-
 @bp.post("/events/<int:event_id>/delegates")
 @login_required
 def register_delegate(event_id: int):

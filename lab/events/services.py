@@ -84,7 +84,7 @@ def update_event(actor: User, event: Event, draft: EventDraft) -> None:
     record("event.updated", actor=actor, event=event.id)
     if event.state == State.PUBLISHED and any(getattr(event, k) != v for k, v in before.items()):
         for registration in registrations(event, Status.REGISTERED):
-            mails.notify(registration.user, event, "changed")
+            mails.notify_registration(registration, "changed")
     db.session.commit()
 
 
@@ -112,7 +112,7 @@ def cancel_event(actor: User, event: Event, reason: str) -> None:
     record("event.cancelled", actor=actor, event=event.id)
     for status in (Status.REGISTERED, Status.WAITING):
         for registration in registrations(event, status):
-            mails.notify(registration.user, event, "cancelled")
+            mails.notify_registration(registration, "cancelled")
     db.session.commit()
 
 

@@ -28,8 +28,14 @@ RULES = {
     "events.add_organiser": ("POST", "/events/{event}/organisers", organisers(404)),
     "events.quotas": ("POST", "/events/{event}/quotas", organisers(302)),
     "events.close_registration": ("POST", "/events/{event}/close-registration", organisers(302)),
-    # Without a CSRF token every change is refused with a flash: a redirect for everyone.
-    "events.register": ("POST", "/events/{event}/register", signed_in(302)),
+    # Registering, with or without an account: the form is public (a draft's would be 404).
+    "events.join": ("GET", "/events/{event}/join", everyone(200)),
+    "events.confirm_signup": ("GET", "/events/signup/{signup_token}", everyone(200)),
+    "events.guest_cancel": ("GET", "/events/cancel/{cancel_token}", everyone(200)),
+    "events.add_question": ("POST", "/events/{event}/questions", organisers(302)),
+    "events.update_question": ("POST", "/events/{event}/questions/{question}", organisers(302)),
+    "events.remove_question": ("POST", "/events/{event}/questions/{question}/delete",
+                               {**organisers(302), "admin": 404}),  # the organiser removed it
     "events.register_delegate": ("POST", "/events/{event}/delegates", signed_in(404)),
     # The person, their region's admin and the organisers; another delegate is refused.
     "events.cancel_registration": ("POST", "/events/{event}/registrations/{registration}/cancel",
@@ -43,7 +49,10 @@ RULES = {
 
 
 def make_targets(people):
-    from lab.events import agenda, registrations
+    from lab.events import agenda, questions, registrations, signup
+    from lab.events.models import Signup
+    from lab.events.tokens import digest
+    from lab.extensions import db
     from tests.events.conftest import publish
 
     event = publish(people["organiser"], capacity=1)
@@ -52,5 +61,17 @@ def make_targets(people):
     waiting = registrations.register(other, event)
     session = agenda.add_session(people["organiser"], event, agenda.SessionDraft(
         "Plenaria", event.starts_at, event.starts_at + timedelta(hours=1)))
+    question = questions.add_question(people["organiser"], event, questions.QuestionDraft(
+        "Ente", "text"))
+    # Requests made as the join form would, with tokens known here instead of mailed.
+    for token in ("matrix-confirmed", "matrix-pending"):
+        db.session.add(Signup(event=event, name="Ospite", email=f"{token}@example.org",
+                              token_hash=digest(token), details={},
+                              expires_at=event.starts_at))
+    db.session.commit()
+    guest = signup.confirm_signup("matrix-confirmed")
+    guest.cancel_token_hash = digest("matrix-cancel")
+    db.session.commit()
     return {"event": event.id, "registration": seat.id, "waiting": waiting.id,
-            "session": session.id}
+            "session": session.id, "question": question.id, "signup_token": "matrix-pending",
+            "cancel_token": "matrix-cancel"}

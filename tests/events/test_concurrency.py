@@ -52,3 +52,52 @@ def test_fifty_people_for_the_last_ten_seats_never_overbook(app, organiser):
     # Arrival order is the order in which the lock let them in, which is the id order.
     assert all(r.seated_at is not None for r in rows[:10])
     assert sorted(arrivals) == [(r.id, r.user_id) for r in rows]
+
+
+def test_unconfirmed_requests_never_hold_a_seat_while_confirmations_race_registrations(app, organiser):
+    from lab.events import signup
+    from lab.events.models import Signup
+    from lab.events.tokens import digest
+
+    event = publish(organiser, capacity=20)
+    for person in delegates("lazio", 10):
+        registrations.register(person, event)
+    # Thirty requests nobody confirms, and twenty-five confirmed in the race below.
+    for n in range(55):
+        db.session.add(Signup(event=event, name=f"Ospite {n}", email=f"ospite{n}@example.org",
+                              token_hash=digest(f"token-{n}"), details={},
+                              expires_at=event.starts_at))
+    members = [p.id for p in delegates("toscana", 25)]
+    event_id = event.id
+    db.session.commit()
+    racers = [("member", user_id) for user_id in members] + [("guest", n) for n in range(30, 55)]
+    barrier = threading.Barrier(len(racers))
+    arrivals, lock = [], threading.Lock()
+
+    def attempt(kind, key):
+        with app.app_context():
+            from lab.accounts.models import User
+            from lab.events.models import Event
+
+            barrier.wait()
+            if kind == "member":
+                registration = registrations.register(db.session.get(User, key),
+                                                      db.session.get(Event, event_id))
+            else:
+                registration = signup.confirm_signup(f"token-{key}")
+            with lock:
+                arrivals.append(registration.id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=racer) for racer in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    rows = list(db.session.scalars(select(Registration).where(Registration.event_id == event_id)
+                                   .order_by(Registration.id)))
+    assert len(rows) == 60  # ten before, fifty in the race; the thirty unconfirmed made none
+    assert [r.status for r in rows] == [Status.REGISTERED] * 20 + [Status.WAITING] * 40
+    assert sorted(arrivals) == [r.id for r in rows[10:]]
+    assert sum(r.is_guest for r in rows) == 25

@@ -49,7 +49,7 @@ def test_the_online_link_is_shown_only_to_registered_people(client, organiser, d
     assert b"meet.example" not in client.get(f"/events/{event.id}.ics").data
     sign_in(client, delegate)
     assert "meet.example/segreto" not in client.get(f"/events/{event.id}").get_data(as_text=True)
-    client.post(f"/events/{event.id}/register")
+    client.post(f"/events/{event.id}/join")
     assert "meet.example/segreto" in client.get(f"/events/{event.id}").get_data(as_text=True)
 
 
@@ -94,15 +94,15 @@ def test_a_capacity_below_the_registrations_is_a_form_error(client, organiser):
 def test_refusals_are_flashed_never_a_server_error(client, organiser, delegate, piemonte):
     event = publish(organiser, capacity=2)
     sign_in(client, delegate)
-    client.post(f"/events/{event.id}/register")
-    page = client.post(f"/events/{event.id}/register", follow_redirects=True).get_data(as_text=True)
+    client.post(f"/events/{event.id}/join")
+    page = client.post(f"/events/{event.id}/join", follow_redirects=True).get_data(as_text=True)
     assert "è già iscritto" in page
     closed = publish(organiser, registration_closes_at=utcnow() - timedelta(minutes=1),
                      registration_opens_at=utcnow() - timedelta(days=1))
-    page = client.post(f"/events/{closed.id}/register", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/events/{closed.id}/join", follow_redirects=True).get_data(as_text=True)
     assert "non sono aperte" in page
     services.cancel_event(organiser, closed, "Annullato per maltempo")
-    page = client.post(f"/events/{closed.id}/register", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/events/{closed.id}/join", follow_redirects=True).get_data(as_text=True)
     assert "annullato" in page
     sign_in(client, organiser)
     page = client.post(f"/events/{event.id}/quotas", data={f"region_{piemonte.id}": "3"},

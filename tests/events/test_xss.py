@@ -47,3 +47,48 @@ def test_commas_semicolons_newlines_and_accents_survive_the_ics(client, organise
     assert str(entry["summary"]) == title
     assert str(entry["location"]).startswith("Sala 1, piano 2; ingresso B")
     assert "quattro\\cinque" in str(entry["description"])
+
+
+def test_payloads_in_questions_answers_and_guest_fields_are_harmless(client, app, organiser, smtp):
+    from lab.events import questions, signup
+    from lab.events.models import Signup
+    from lab.events.tokens import digest
+    from lab.extensions import db
+    from tests.conftest import sign_in
+
+    manager = app.test_client()
+    sign_in(manager, organiser)
+    # The pages hold forms and inputs of their own: a payload must add nothing to them.
+    baseline = {}
+    for number, payload in enumerate(["Testo innocuo"] + ACCEPTED):
+        event = publish(organiser, capacity=None)
+        one_line = " ".join(payload.split())[:200] or "x"
+        text = questions.add_question(organiser, event, questions.QuestionDraft(payload[:300], "text"))
+        choice = questions.add_question(organiser, event, questions.QuestionDraft(
+            payload[:300], "choice", f"{one_line}\nAltro"))
+        details = questions.Details({text.id: payload, choice.id: one_line.strip()},
+                                    accessibility=payload, dietary=payload, listed_publicly=True)
+        for token in (f"confirmed-{number}", f"pending-{number}"):
+            db.session.add(Signup(event=event, name=payload[:200], email=f"{token}@example.org",
+                                  token_hash=digest(token), expires_at=event.starts_at,
+                                  details=details.to_json() | {"organisation": payload[:200]}))
+        db.session.commit()
+        guest = signup.confirm_signup(f"confirmed-{number}")
+        guest.cancel_token_hash = digest(f"cancel-{number}")
+        db.session.commit()
+        pages = {
+            "join": client.get(f"/events/{event.id}/join"),
+            "show": client.get(f"/events/{event.id}"),
+            "confirm": client.get(f"/events/signup/pending-{number}"),
+            "cancel": client.get(f"/events/cancel/cancel-{number}"),
+            "manage": manager.get(f"/events/{event.id}/manage"),
+        }
+        for name, response in pages.items():
+            assert response.status_code == 200, (name, payload)
+            page = response.get_data(as_text=True)
+            main = page[page.index('<main'):page.index("</main>")]
+            assert re.findall(r"<script\b[^>]*>", main) == [], (name, payload)
+            # An input's value is text the form sends back, never run or fetched.
+            main = re.sub(r'(<input\b[^>]*?) value="[^"]*"', r"\1", main)
+            assert dangers(main) == baseline.setdefault(name, dangers(main)), (name, payload)
+        assert questions.answers_of(guest)[0] == (payload[:300].strip(), payload.strip())
