@@ -23,6 +23,8 @@ ACTION_LABELS.update({
     "event.waitlisted": _l("Iscrizione in lista d'attesa"),
     "event.registration_cancelled": _l("Iscrizione a un evento annullata"),
     "event.promoted": _l("Persona promossa dalla lista d'attesa"),
+    "event.message_sent": _l("Messaggio inviato agli iscritti a un evento"),
 })
 
-from lab.events import routes  # noqa: E402,F401  (registers the routes on bp)
+# Registering the routes on bp, and lending the Pact its signing occasions.
+from lab.events import occasions, organiser_routes, routes  # noqa: E402,F401
