@@ -48,7 +48,7 @@ def message_registrants(actor: User, event: Event, draft: MessageDraft) -> int:
                   for status in statuses for r in registrations(event, status)]
     if not recipients:
         raise DomainError(_("Non c'è nessuno a cui scrivere: l'evento non ha iscritti."))
-    record("event.message_sent", actor=actor, event=event.id, subject=subject,
+    record("event.message_sent", actor=actor, event=event.id, message_subject=subject,
            recipients=len(recipients), waiting_included=draft.include_waiting)
     db.session.commit()
     html_body = Markup(render_markdown(body))
