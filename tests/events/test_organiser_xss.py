@@ -9,15 +9,11 @@ from lab.extensions import db
 from lab.pact import services as pact_services, versions
 from tests.conftest import sign_in
 from tests.events.conftest import publish
+from tests.events.test_mailing import _parts
 from tests.events.test_xss import ACCEPTED
 from tests.factories import make_person
 from tests.pact.conftest import TEXT, declaration
 from tests.rooms.test_xss import dangers
-
-
-def _parts(message) -> dict[str, str]:
-    return {part.get_content_type(): part.get_payload(decode=True).decode()
-            for part in message.walk() if not part.is_multipart()}
 
 
 def test_payloads_in_the_message_are_harmless_in_its_html_mail(organiser, delegate, smtp):
