@@ -6,7 +6,7 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lab.core.timeutil import to_rome
+from lab.core.timeutil import format_moment
 from lab.events.models import ACTIVE_STATUSES, Event, Pool, Registration, Status
 from lab.extensions import db
 
@@ -75,4 +75,4 @@ def export_filename(event: Event, extension: str) -> str:
 
 
 def _local(moment: datetime | None) -> str:
-    return to_rome(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return format_moment(moment, "yyyy-MM-dd HH:mm") if moment else ""  # sorts as text

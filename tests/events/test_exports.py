@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 
+from lab.core.timeutil import to_rome
 from lab.events import queries, registrations, services
 from tests.conftest import sign_in
 from tests.events.conftest import delegates, publish
@@ -66,6 +67,8 @@ def test_csv_export_has_the_filtered_rows_and_quotes_a_name_that_looks_like_a_fo
     assert [row[1] for row in rows[1:]] == ["Piemonte 0", "Piemonte 1", "'" + FORMULA]
     assert rows[1][3:6] == ["Piemonte", "Iscritto", "Riservato alla regione"]
     assert rows[2][5] == "Generale"
+    first = queries.registration_of(delegates("piemonte", 1)[0], event)
+    assert rows[1][6] == to_rome(first.created_at).isoformat(" ", "minutes")[:16]  # Rome's time
 
 
 def test_xlsx_export_stores_a_name_that_looks_like_a_formula_as_text(client, organiser, piemonte):

@@ -146,4 +146,4 @@ def test_an_organiser_marks_the_event_as_a_signing_occasion_in_its_form(client, 
 
 
 def _local(moment) -> str:
-    return to_rome(moment).strftime("%Y-%m-%dT%H:%M")
+    return to_rome(moment).isoformat(timespec="minutes")[:16]  # as a datetime-local input sends
