@@ -29,3 +29,9 @@ def test_nothing_imports_the_rooms_but_the_application():
     offenders = {str(path) for path in importers
                  if path.parts[0] != "rooms" and str(path) not in ASSEMBLY}
     assert offenders == NOT_YET_INVERTED
+def test_the_pact_imports_no_events():
+    """Events import the Pact and lend it their signing occasions (lab/pact/occasions.py)."""
+    pact = CORE.parent / "pact"
+    offenders = [path.name for path in pact.glob("*.py")
+                 if re.search(r"^\s*(from|import) lab\.events\b", path.read_text(), re.M)]
+    assert offenders == []

@@ -20,8 +20,10 @@ _LINK = re.compile(r"https?://\S+")
 
 
 def send_mail(to: str, subject: str, body: str,
-              attachments: list[tuple[str, str, bytes]] = ()) -> None:
-    """Queue a plain-text message (attachments: filename, mimetype, bytes) for after the commit."""
+              attachments: list[tuple[str, str, bytes]] = (), html: str | None = None) -> None:
+    """Queue a message for after the commit: plain text, with ``html`` as its alternative if
+    given (safe HTML: render user Markdown with ``render_markdown``), and attachments
+    (filename, mimetype, bytes)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
@@ -30,6 +32,8 @@ def send_mail(to: str, subject: str, body: str,
     # Made here, so every retry of the message carries the same Message-ID.
     message["Message-ID"] = make_msgid(domain="laboratorio.localhost")
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     for filename, mimetype, data in attachments:
         maintype, subtype = mimetype.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

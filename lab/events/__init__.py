@@ -28,6 +28,8 @@ ACTION_LABELS.update({
     "event.question_updated": _l("Domanda del modulo d'iscrizione modificata"),
     "event.question_removed": _l("Domanda tolta dal modulo d'iscrizione"),
     "event.personal_data_erased": _l("Dati personali delle iscrizioni cancellati"),
+    "event.message_sent": _l("Messaggio inviato agli iscritti a un evento"),
 })
 
-from lab.events import routes, signup_routes  # noqa: E402,F401  (registers the routes on bp)
+# Registering the routes on bp, and lending the Pact its signing occasions.
+from lab.events import occasions, organiser_routes, routes, signup_routes  # noqa: E402,F401

@@ -1,14 +1,16 @@
-"""Demo events: the Turin Forum of 2019, a coming yearly forum with regional seats, a group meeting."""
+"""Demo events: the Turin Forum of 2019 (where the Pact was signed), a coming yearly forum with
+regional seats, a group meeting."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from lab.accounts.services import region_by_slug, user_by_email
-from lab.core.timeutil import rome_to_utc, rome_today
-from lab.events import agenda, registrations, services
-from lab.events.models import Event, Format, Kind
+from lab.core.timeutil import rome_day_bounds, rome_to_utc, rome_today, to_rome_date
+from lab.events import agenda, occasions, registrations, services
+from lab.events.models import Adhesion, Event, Format, Kind
 from lab.extensions import db
 from lab.groups.queries import group_by_slug
+from lab.pact.models import LedgerEntry
 
 ORGANISER = "organizzatrice@laboratorio.example"
 TURIN = "Forum dell'innovazione sociale – Torino 2019"
@@ -43,6 +45,19 @@ def _publish(organiser, draft: services.EventDraft) -> Event:
     return event
 
 
+def _link_founding_adhesions() -> None:
+    """Make the Turin Forum a signing occasion, with the demo adhesions signed that day linked."""
+    turin = db.session.scalar(select(Event).where(Event.title == TURIN, Event.demo))
+    turin.signing_occasion = True
+    start, end = rome_day_bounds(to_rome_date(turin.starts_at))
+    founding = list(db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.kind == "adhesion", LedgerEntry.demo, LedgerEntry.signed_at >= start,
+        LedgerEntry.signed_at < end, LedgerEntry.seq.not_in(select(Adhesion.entry_seq)))))
+    for entry in founding:
+        occasions.link_adhesion(entry, turin.id)
+    db.session.commit()
+
+
 def load() -> list[str]:
     """Create the three demo events unless they exist."""
     organiser = user_by_email(ORGANISER)
@@ -54,9 +69,10 @@ def load() -> list[str]:
         _publish(organiser, services.EventDraft(
             title=TURIN, kind=Kind.FORUM.value, format=Format.IN_PERSON.value,
             starts_at=_local(day, 9, 30), ends_at=_local(day, 17), venue="Torino",
-            region_id=piemonte.id,
+            region_id=piemonte.id, signing_occasion=True,
             description="Il forum in cui le Regioni hanno firmato il **Patto per l'innovazione "
                         "sociale** (orari e sede: dati dimostrativi)."))
+    _link_founding_adhesions()
     if not _exists(YEARLY):
         day = rome_today() + timedelta(days=60)
         event = _publish(organiser, services.EventDraft(
@@ -82,4 +98,5 @@ def load() -> list[str]:
             starts_at=_local(day, 15), ends_at=_local(day, 16, 30), group_ids=[group.id],
             online_url="https://meet.example.org/prossimita",
             description="Riunione online del gruppo di lavoro (dato dimostrativo)."))
-    return [f"Demo events: '{TURIN}' (past), '{YEARLY}' with a waiting list, an online meeting."]
+    return [f"Demo events: '{TURIN}' (past, with the founding adhesions), '{YEARLY}' with a "
+            "waiting list, an online meeting."]

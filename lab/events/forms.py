@@ -45,6 +45,10 @@ class EventForm(Form):
                                                validators=[Optional()], description=ROME_HINT)
     registration_closes_at = DateTimeLocalField(_l("Chiusura delle iscrizioni"), format=LOCAL,
                                                 validators=[Optional()], description=ROME_HINT)
+    signing_occasion = BooleanField(
+        _l("Occasione di firma del Patto"),
+        description=_l("Dal giorno prima al giorno dopo l'evento, chi firma il Patto per la sua "
+                       "Regione potrà indicare di firmare qui."))
 
 
 class CancelForm(Form):
@@ -76,3 +80,10 @@ def quota_form(regions, seats: dict[int, int]) -> Form:
         region.name_it, default=seats.get(region.id, 0),
         validators=[Optional(), NumberRange(min=0, max=100_000)]) for region in regions}
     return type("QuotaForm", (Form,), fields)()
+
+
+class MessageForm(Form):
+    subject = StringField(_l("Oggetto"), validators=[DataRequired(), Length(max=150)])
+    body = TextAreaField(_l("Testo"), validators=[DataRequired(), Length(max=20000)],
+                         description=_l("Puoi usare Markdown."), render_kw={"rows": 6})
+    include_waiting = BooleanField(_l("Scrivi anche a chi è in lista d'attesa"))

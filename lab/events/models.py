@@ -13,6 +13,7 @@ from lab.accounts.models import Region, User
 from lab.core.timeutil import to_rome_date, utcnow
 from lab.extensions import db
 from lab.groups.models import Group
+from lab.pact.models import LedgerEntry
 
 
 class Kind(enum.StrEnum):
@@ -97,6 +98,8 @@ class Event(db.Model):
     # The iCalendar SEQUENCE: calendars replace their copy when it grows.
     sequence: Mapped[int] = mapped_column(default=0)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Regions may sign the Pact here: its signing form offers the event while it runs.
+    signing_occasion: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -224,6 +227,7 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     region: Mapped[Region | None] = relationship()
 
     @property
@@ -347,3 +351,23 @@ class Session(db.Model):
 
     def __repr__(self) -> str:
         return f"<Session {self.id} event={self.event_id} {self.title[:30]!r}>"
+
+
+class Adhesion(db.Model):
+    """A region's adhesion to the Pact signed at the event.
+
+    The register's entries are hashed and append-only, so the event is linked beside the entry,
+    written in the transaction that appends it (lab/events/occasions.py).
+    """
+
+    __tablename__ = "event_adhesions"
+
+    entry_seq: Mapped[int] = mapped_column(ForeignKey("pact_ledger.seq"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    entry: Mapped[LedgerEntry] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Adhesion entry={self.entry_seq} event={self.event_id}>"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lab.accounts.models import Region, User
-from lab.core.errors import NotFound
+from lab.core.errors import NotFound, NotPermitted
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.events.models import (ACTIVE_STATUSES, Event, Organiser, Pool, Registration,
                                State, Status, event_groups)
@@ -41,6 +41,14 @@ def event_for(viewer: User, event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None or not (event.is_public or can_manage(viewer, event)):
         raise NotFound(_("Evento non trovato."))
+    return event
+
+
+def event_managed_by(viewer: User, event_id: int) -> Event:
+    """Return the event if the viewer manages it; refuse others (drafts stay unknown to them)."""
+    event = event_for(viewer, event_id)
+    if not can_manage(viewer, event):
+        raise NotPermitted(_("Solo gli organizzatori dell'evento possono farlo."))
     return event
 
 

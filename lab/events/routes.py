@@ -1,5 +1,5 @@
 """The public list and calendars of events, an event's page, its editing and its registrations."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from lab.core.refusals import attempt
 from lab.core.security import permission_required
 from lab.core.timeutil import rome_to_utc, rome_today, to_rome
 from lab.events import agenda, bp, calendar, queries, registrations, services
-from lab.events.forms import (FORMAT_LABELS, KIND_LABELS, CancelForm, EventForm, PersonForm,
-                              SessionForm, quota_form)
+from lab.events.forms import (FORMAT_LABELS, KIND_LABELS, CancelForm, EventForm, MessageForm,
+                              PersonForm, SessionForm, quota_form)
 from lab.events.models import Kind, Status
 from lab.extensions import db
 from lab.groups.queries import all_groups
@@ -123,7 +123,8 @@ def manage(event_id: int):
         waiting=queries.registrations(event, Status.WAITING), general_taken=general,
         reserved=queries.quota_total(event), button=Form(), cancel_form=CancelForm(),
         co_form=co_form, session_form=SessionForm(), quotas=quota_form(_regions(), {q.region_id: q.seats for q in event.quotas}),
-        open=queries.is_open_for_registration(event))
+        open=queries.is_open_for_registration(event),
+        message_form=MessageForm())
 
 
 @bp.post("/events/<int:event_id>/publish")
@@ -244,10 +245,7 @@ def remove_session(event_id: int, session_id: int):
 
 
 def _managed(event_id: int):
-    event = queries.event_for(current_user, event_id)
-    if not queries.can_manage(current_user, event):
-        abort(403)
-    return event
+    return queries.event_managed_by(current_user, event_id)
 
 
 def _to_manage(event):
@@ -269,7 +267,7 @@ def _event_form(event=None) -> EventForm:
     form.groups.choices = [SelectChoice(g.id, g.name_it) for g in all_groups()]
     if event is not None and request.method == "GET":
         for name in ("title", "kind", "description", "format", "venue", "address", "online_url",
-                     "capacity"):
+                     "capacity", "signing_occasion"):
             form[name].data = getattr(event, name)
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             moment = getattr(event, name)
@@ -290,4 +288,5 @@ def _draft(form: EventForm) -> services.EventDraft:
         address=form.address.data or "", online_url=(form.online_url.data or "").strip(),
         region_id=form.region.data or None, group_ids=form.groups.data or [],
         capacity=form.capacity.data, registration_opens_at=utc(form.registration_opens_at.data),
-        registration_closes_at=utc(form.registration_closes_at.data))
+        registration_closes_at=utc(form.registration_closes_at.data),
+        signing_occasion=form.signing_occasion.data)

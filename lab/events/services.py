@@ -40,6 +40,7 @@ class EventDraft:
     capacity: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    signing_occasion: bool = False
 
 
 # Changing these tells every registered person, with the new calendar entry.
@@ -202,7 +203,7 @@ def _check_seats(event: Event, capacity: int | None, quotas: dict[int, int]) -> 
 
 def _apply(event: Event, draft: EventDraft) -> None:
     for name in ("kind", "format", "starts_at", "ends_at", "region_id", "capacity",
-                 "registration_opens_at", "registration_closes_at"):
+                 "registration_opens_at", "registration_closes_at", "signing_occasion"):
         setattr(event, name, getattr(draft, name))
     for name in ("title", "description", "venue", "address", "online_url"):
         setattr(event, name, getattr(draft, name).strip())

@@ -1,6 +1,6 @@
 """Forms of the Pact: drafting a version, signing, withdrawing."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from lab.accounts.forms import code_field
@@ -26,6 +26,10 @@ class SignForm(SignatoryConfirmation):
     title = StringField(_l("La tua carica"), validators=[DataRequired(), Length(max=200)],
                         description=_l("Per esempio: Assessore alle Politiche sociali"))
     place = StringField(_l("Luogo della firma"), validators=[DataRequired(), Length(max=120)])
+    # Choices: the signing occasions of lab.pact.occasions, set by the route.
+    occasion = SelectField(_l("Evento del Laboratorio in cui firmi (facoltativo)"), coerce=int,
+                           default=0, validators=[Optional()],
+                           description=_l("La firma comparirà nella pagina dell'evento."))
     event = StringField(_l("Evento (facoltativo)"), validators=[Optional(), Length(max=200)])
     declared = BooleanField(_l("Dichiaro di firmare per conto della Regione in forza dell'atto indicato"))
 

@@ -4,13 +4,14 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from lab.accounts.twofactor_routes import refused, throttle_codes
 from lab.core.csv import csv_response
 from lab.core.errors import DomainError
 from lab.core.links import external_url
 from lab.core.params import date_arg
-from lab.pact import bp, exports, fragments, keys, ledger, services, versions
+from lab.pact import bp, exports, fragments, keys, ledger, occasions, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
 
 
@@ -52,11 +53,14 @@ def sign():
         return _nothing_to_do(options, options.why_not_sign())
     version, mandate = options.version, options.mandate
     form = SignForm()
+    form.occasion.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(occasion.id, occasion.label) for occasion in occasions.current_occasions()]
     if form.validate_on_submit():
         try:
             entry = services.sign_pact(current_user, version, services.Declaration(
                 password=form.password.data, code=form.code.data, declared=form.declared.data,
-                title=form.title.data, place=form.place.data, event=form.event.data or ""))
+                title=form.title.data, place=form.place.data, event=form.event.data or "",
+                occasion_id=form.occasion.data or None))
         except DomainError as error:
             refused(form.declared, error)
         else:

@@ -13,7 +13,7 @@ from lab.accounts.passwords import verify_password
 from lab.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.extensions import db
-from lab.pact import ledger
+from lab.pact import ledger, occasions
 from lab.pact.models import LedgerEntry, PactVersion
 from lab.pact.signals import entry_recorded
 from lab.pact.versions import current_version
@@ -31,6 +31,7 @@ class Declaration:
     place: str = ""
     event: str = ""
     reason: str = ""
+    occasion_id: int | None = None  # a signing occasion offered by lab.pact.occasions
 
 
 def check_signatory(person, version: PactVersion | None) -> Mandate:
@@ -105,12 +106,14 @@ def sign_pact(person, version: PactVersion, declaration: Declaration,
     """Record the region's adhesion to the current Pact, signed by a delegate with authority."""
     mandate = check_signatory(person, version)
     _check_declaration(person, declaration, "title", "place")
+    occasion = occasions.chosen_occasion(declaration.occasion_id)
     region = mandate.region
     with ledger.ledger_locked():
         options = SignatoryOptions(mandate, version, last_entry(region))
         if not options.may_sign:
             raise Conflict(options.why_not_sign())
-        entry = _append("adhesion", person, mandate, version, declaration, signed_at, demo)
+        entry = _append("adhesion", person, mandate, version, declaration, signed_at, demo,
+                        occasion)
     entry_recorded.send(entry)
     return entry
 
@@ -131,7 +134,9 @@ def withdraw(person, declaration: Declaration, signed_at: datetime | None = None
     return entry
 
 
-def _append(kind, person, mandate, version, declaration, signed_at, demo) -> LedgerEntry:
+def _append(kind, person, mandate, version, declaration, signed_at, demo,
+            occasion: occasions.Occasion | None = None) -> LedgerEntry:
+    event = declaration.event.strip() or (occasion.title if occasion else "")
     try:
         entry = ledger.append({
             "kind": kind, "region_id": mandate.region_id, "region_code": mandate.region.istat_code,
@@ -139,11 +144,14 @@ def _append(kind, person, mandate, version, declaration, signed_at, demo) -> Led
             "text_hash": version.text_hash, "signer_id": person.id,
             "signer_name": person.full_name, "signer_title": declaration.title.strip(),
             "mandate_act": mandate.act, "place": declaration.place.strip(),
-            "event": declaration.event.strip(), "reason": declaration.reason.strip(),
+            "event": event, "reason": declaration.reason.strip(),
             "demo": demo, "signed_at": signed_at or utcnow(),
         })
+        at_occasion = {"occasion": occasion.id} if occasion else {}
         record(f"pact.{kind}", actor=person, region_id=mandate.region_id, seq=entry.seq,
-               version=version.number, entry_hash=entry.entry_hash)
+               version=version.number, entry_hash=entry.entry_hash, **at_occasion)
+        if occasion:
+            occasions.link(entry, occasion)
         db.session.commit()
     except Exception:
         db.session.rollback()

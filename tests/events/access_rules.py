@@ -45,6 +45,11 @@ RULES = {
     "events.remove_session": ("POST", "/events/{event}/sessions/{session}/delete",
                               {**organisers(302), "admin": 404}),  # the organiser removed it
     "events.promote": ("POST", "/events/{event}/registrations/{waiting}/promote", organisers(302)),
+    # The list of registrations, its exports and the message to everyone: organisers only.
+    "events.roster": ("GET", "/events/{event}/registrations", organisers(200)),
+    "events.roster_csv": ("GET", "/events/{event}/registrations.csv", organisers(200)),
+    "events.roster_xlsx": ("GET", "/events/{event}/registrations.xlsx", organisers(200)),
+    "events.message": ("POST", "/events/{event}/message", organisers(302)),
 }
 
 
