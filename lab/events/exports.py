@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from lab.core.timeutil import format_moment
 from lab.events.models import ACTIVE_STATUSES, Event, Pool, Registration, Status
+from lab.events.questions import answer_columns, answers_of
 from lab.extensions import db
 
 
@@ -56,17 +57,18 @@ def roster_table(event: Event, filters: RosterFilters) -> tuple[list[str], list[
     statuses, pools = status_labels(), pool_labels()
     header = [_("N."), _("Nome"), _("Email"), _("Regione"), _("Stato"), _("Posto"),
               _("Richiesta (ora italiana)"), _("Posto assegnato (ora italiana)"),
-              _("Iscritto da")]
-    # The answers to the organiser's questions join here, as more (label, text) columns.
+              _("Iscritto da"), _("Organizzazione (senza account)"), *answer_columns(event)]
     rows = []
     for registration in roster(event, filters):
-        person, by = registration.user, registration.registered_by
+        by = registration.registered_by
         rows.append([
-            registration.id, person.full_name, person.email,
+            registration.id, registration.name or "", registration.email or "",
             registration.region.name(locale) if registration.region else "",
             statuses[registration.status], pools.get(registration.pool or "", ""),
             _local(registration.created_at), _local(registration.seated_at),
-            by.full_name if by and by.id != person.id else ""])
+            by.full_name if by and by.id != registration.user_id else "",
+            registration.guest_organisation or "",
+            *(text for _label, text in answers_of(registration))])
     return header, rows
 
 

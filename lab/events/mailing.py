@@ -44,8 +44,9 @@ def message_registrants(actor: User, event: Event, draft: MessageDraft) -> int:
     if not subject or not body:
         raise DomainError(_("Scrivi l'oggetto e il testo del messaggio."))
     statuses = [Status.REGISTERED] + ([Status.WAITING] if draft.include_waiting else [])
-    recipients = [_Recipient(r.user.email, r.user.full_name, r.user.locale or "it")
-                  for status in statuses for r in registrations(event, status)]
+    recipients = [_Recipient(r.email, r.name or "", r.locale)
+                  for status in statuses for r in registrations(event, status)
+                  if r.email]  # a guest's address is gone once their personal data is erased
     if not recipients:
         raise DomainError(_("Non c'è nessuno a cui scrivere: l'evento non ha iscritti."))
     record("event.message_sent", actor=actor, event=event.id, message_subject=subject,

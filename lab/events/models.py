@@ -247,6 +247,15 @@ class Registration(db.Model):
         """The person's name; None once a guest's personal data is erased."""
         return self.user.full_name if self.user is not None else self.guest_name
 
+    @property
+    def email(self) -> str | None:
+        """The address to write to; None once a guest's personal data is erased."""
+        return self.user.email if self.user is not None else self.guest_email
+
+    @property
+    def locale(self) -> str:
+        return (self.user.locale if self.user is not None else None) or "it"
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"
 

