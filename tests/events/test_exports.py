@@ -42,7 +42,7 @@ def test_the_list_filters_by_status_region_and_seat(client, organiser, piemonte)
     assert _names(client.get(f"{url}?pool=region").get_data(as_text=True), everyone) == {"Piemonte 0"}
     page = client.get(f"{url}?status=registered&pool=general").get_data(as_text=True)
     assert _names(page, everyone) == {"Piemonte 1", "HYPERLINK"}
-    assert f"registrations.csv?status=registered&amp;pool=general" in page
+    assert "registrations.csv?status=registered&amp;pool=general" in page
     assert client.get(f"{url}?region=toscana").status_code == 400
 
 
