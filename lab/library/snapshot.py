@@ -5,6 +5,7 @@ a published practice is exactly what was published, whatever the working copy be
 private person's email is kept only when they ticked that it may be shown.
 """
 import difflib
+from decimal import Decimal
 
 from lab.library import labels
 from lab.library.models import Practice
@@ -55,6 +56,14 @@ def take_snapshot(practice: Practice) -> dict:
     }
 
 
+def _figure(value: str | None) -> str:
+    """Write a kept number the same way whether it was kept as typed (180) or as stored (180.0000)."""
+    if value is None:
+        return ""
+    figure = Decimal(value).normalize()
+    return f"{figure:f}"
+
+
 def _field_lines(snapshot: dict) -> dict[str, list[str]]:
     """Each field of ``labels.FIELDS`` as lines of plain text, the unit of the diff."""
     def names(items):
@@ -65,8 +74,8 @@ def _field_lines(snapshot: dict) -> dict[str, list[str]]:
         "title": [snapshot["title"]],
         "kind": [str(labels.KINDS[snapshot["kind"]])],
         "summary": snapshot["summary"].splitlines(),
-        "indicators": [" | ".join(str(i[key] or "") for key in
-                                  ("name", "unit", "baseline", "target", "achieved", "measured_on"))
+        "indicators": [" | ".join([i["name"], i["unit"] or "", *(_figure(i[key]) for key in
+                                  ("baseline", "target", "achieved")), i["measured_on"] or ""])
                        for i in snapshot["indicators"]],
         "evidence": [str(labels.EVIDENCE_LEVELS[level]),
                      *snapshot["evidence_justification"].splitlines()],
@@ -81,7 +90,7 @@ def _field_lines(snapshot: dict) -> dict[str, list[str]]:
         "period": [f"{snapshot['started_on']} – {snapshot['ended_on'] or ''}"],
         "organisations": [f"{o['name']} ({labels.ORGANISATION_TYPES[o['type']]})"
                           for o in snapshot["organisations"]],
-        "fundings": [f"{labels.FUNDING_SOURCES[f['source']]} | {f['measure']} | {f['amount'] or ''}"
+        "fundings": [f"{labels.FUNDING_SOURCES[f['source']]} | {f['measure']} | {_figure(f['amount'])}"
                      for f in snapshot["fundings"]],
         "attachments": [a["filename"] for a in snapshot["attachments"]],
         "links": [f"{link['label']} {link['url']}" for link in snapshot["links"]],
