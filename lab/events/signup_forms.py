@@ -19,7 +19,7 @@ class QuestionForm(Form):
     label = StringField(_l("Domanda"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Tipo di risposta"),
                        choices=[SelectChoice(k.value, label) for k, label in QUESTION_KINDS.items()])
-    options = TextAreaField(_l("Opzioni"), validators=[Length(max=5000)],
+    options = TextAreaField(_l("Opzioni"), validators=[Length(max=5000)], render_kw={"rows": 4},
                             description=_l("Una per riga; solo per le domande a scelta."))
     required = BooleanField(_l("Risposta obbligatoria"))
 
