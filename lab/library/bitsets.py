@@ -10,9 +10,10 @@ Each process keeps one copy per database, rebuilt when the index's version token
 token costs one primary-key lookup per search.
 """
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
+from itertools import repeat
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, inspect, select
 
 from lab.extensions import db
 from lab.library.fulltext import FullText
@@ -30,10 +31,9 @@ def bitset(ids) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for number in ids:
-        buffer[number >> 3] |= 1 << (number & 7)
-    return int.from_bytes(buffer, "little")
+    digits = bytearray(b"0") * (max(ids) + 1)  # digit ``id`` of a binary numeral, lowest first
+    deque(map(digits.__setitem__, ids, repeat(ord("1"))), maxlen=0)  # the loop in C
+    return int(digits[::-1], 2)
 
 
 def members(bits: int) -> list[int]:
@@ -50,11 +50,12 @@ class IndexCopy:
 
     def __init__(self, token: int):
         self.token = token
-        by_value: dict[tuple[str, str], list[int]] = {}
-        for facet, value, practice_id in db.session.execute(
-                select(FacetRow.facet, FacetRow.value, FacetRow.practice_id)):
-            by_value.setdefault((facet, value), []).append(practice_id)
-        self.values = {key: bitset(ids) for key, ids in by_value.items()}
+        # One row per facet value with its practices' ids joined: reading the million facet
+        # rows of 100,000 practices one by one took four times as long.
+        ids = func.aggregate_strings(cast(FacetRow.practice_id, String), ",")
+        self.values = {(facet, value): bitset(map(int, joined.split(","))) for facet, value, joined
+                       in db.session.execute(select(FacetRow.facet, FacetRow.value, ids)
+                                             .group_by(FacetRow.facet, FacetRow.value))}
         self.newest = list(db.session.scalars(select(Entry.practice_id).order_by(
             Entry.published_at.desc(), Entry.practice_id.desc())))
         self.revised = list(db.session.scalars(select(Entry.practice_id).order_by(
@@ -105,3 +106,14 @@ def current_copy() -> IndexCopy:
         with _copies_lock:
             _copies[key] = copy
     return copy
+
+
+def warm_up(app) -> None:
+    """Build this process's copy of the index at start, so no visitor's search waits for it.
+
+    Called by the servers (wsgi.py, deploy/serve.py) before they listen; a database not yet
+    migrated has no index to copy.
+    """
+    with app.app_context():
+        if inspect(db.engine).has_table(PracticeSearchVersion.__tablename__):
+            current_copy()
