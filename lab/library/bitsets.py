@@ -1,16 +1,22 @@
-"""The index's facet values and frequent words as bitsets in memory, one bit per practice.
+"""The index's facet values, date orders and recent searches in memory, one bit per practice.
 
-Counting facets in SQL was the slow part of a search. Measured at 100,000 practices on
-SQLite (2 shared cores under a load of about 8): the seven facets' counts took 280 ms with no
-query and 1,030 ms for a word found in every practice; as bitsets they are a few AND and
-popcount operations on 12.5 kB integers, well under a millisecond (bench/README.md).
+What it saves, measured at 100,000 practices in one run of bench/library_search.py and
+/tmp-free in-process timings beside it (bench/README.md, "Library search"):
 
-Each process keeps one copy per database, rebuilt when the index's version token changes
-(``lab.library.index.mark_changed``, in the same transaction as the change): reading the
-token costs one primary-key lookup per search.
+- facet counts: in SQL, one grouped query over the matching practices' facet rows took
+  166 ms with no query and 1,915 ms for a word found in every practice (SQLite, load 6);
+  as bitsets they are AND and popcount operations on 12.5 kB integers, under a millisecond;
+- a search's ranked matches (``Matches``): ranking every match of a word found in all
+  practices took 284 ms on SQLite (bm25) and 830 ms on PostgreSQL (ts_rank); kept, a page
+  is a walk of a list.
+
+Each process builds its copy when it starts (``warm_up``) and again when the index's version
+token changes (``lab.library.index.mark_changed``, in the same transaction as the change):
+reading the token costs one primary-key lookup per search.
 """
 import threading
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 from itertools import repeat
 
 from sqlalchemy import String, cast, func, inspect, select
@@ -20,10 +26,7 @@ from lab.library.fulltext import FullText
 from lab.library.index import PracticeSearchEntry as Entry, PracticeSearchFacet as FacetRow
 from lab.library.index import PracticeSearchVersion
 
-TERMS_KEPT = 256  # word bitsets kept per copy, the most recently used
-# Rankings kept per copy. Ranking a word found in all of 100,000 practices took 150-600 ms
-# (bm25 or ts_rank over every match); a kept ranking is walked in well under 1 ms.
-RANKINGS_KEPT = 32
+MATCHES_KEPT = 32  # searches kept per copy, the most recently used
 
 
 def bitset(ids) -> int:
@@ -45,8 +48,16 @@ def members(bits: int) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The practices whose text has every term of a search: most relevant first, and as bits."""
+
+    ranked: list[int]
+    bits: int
+
+
 class IndexCopy:
-    """One database's facet values, orders and recently searched words, at one version."""
+    """One database's facet values, date orders and recent searches, at one version."""
 
     def __init__(self, token: int):
         self.token = token
@@ -65,31 +76,22 @@ class IndexCopy:
             "newest": {practice_id: place for place, practice_id in enumerate(self.newest)},
             "revised": {practice_id: place for place, practice_id in enumerate(self.revised)},
         }
-        self.terms: OrderedDict[str, int] = OrderedDict()
-        self.rankings: OrderedDict[tuple, list[int]] = OrderedDict()
+        self.kept: OrderedDict[tuple, Matches] = OrderedDict()
         self.lock = threading.Lock()
 
-    def _kept(self, kept: OrderedDict, key, limit: int, make):
+    def matches(self, terms: tuple[str, ...]) -> Matches:
+        """Return the practices that have all the terms, kept for the next searches."""
         with self.lock:
-            if key in kept:
-                kept.move_to_end(key)
-                return kept[key]
-        value = make()
+            if terms in self.kept:
+                self.kept.move_to_end(terms)
+                return self.kept[terms]
+        ranked = list(db.session.scalars(FullText(list(terms)).ranked()))
+        found = Matches(ranked, bitset(ranked))
         with self.lock:
-            kept[key] = value
-            while len(kept) > limit:
-                kept.popitem(last=False)
-        return value
-
-    def term(self, term: str) -> int:
-        """Return the bitset of the practices whose text has the term."""
-        return self._kept(self.terms, term, TERMS_KEPT,
-                          lambda: bitset(db.session.scalars(FullText([term]).ids())))
-
-    def ranking(self, terms: tuple[str, ...]) -> list[int]:
-        """Return the ids of the practices that have all the terms, most relevant first."""
-        return self._kept(self.rankings, terms, RANKINGS_KEPT,
-                          lambda: list(db.session.scalars(FullText(list(terms)).ranked())))
+            self.kept[terms] = found
+            while len(self.kept) > MATCHES_KEPT:
+                self.kept.popitem(last=False)
+        return found
 
 
 _copies: dict[str, IndexCopy] = {}
