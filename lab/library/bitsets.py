@@ -1,14 +1,13 @@
 """The index's facet values, date orders and recent searches in memory, one bit per practice.
 
-What it saves, measured at 100,000 practices in one run of bench/library_search.py and
-/tmp-free in-process timings beside it (bench/README.md, "Library search"):
+What it saves, measured at 100,000 practices in one run of bench/library_search.py (its
+"SQL facets" and "cold" columns beside the p50; bench/README.md, "Library search"):
 
 - facet counts: in SQL, one grouped query over the matching practices' facet rows took
-  166 ms with no query and 1,915 ms for a word found in every practice (SQLite, load 6);
+  230 ms with no query and 2,400 ms for a word found in every practice (SQLite, load 9);
   as bitsets they are AND and popcount operations on 12.5 kB integers, under a millisecond;
-- a search's ranked matches (``Matches``): ranking every match of a word found in all
-  practices took 284 ms on SQLite (bm25) and 830 ms on PostgreSQL (ts_rank); kept, a page
-  is a walk of a list.
+- a search's ranked matches (``Matches``): the first request for a word found in every
+  practice took 480 ms on SQLite (bm25 over every match) and the next ones 22 ms at p50.
 
 Each process builds its copy when it starts (``warm_up``) and again when the index's version
 token changes (``lab.library.index.mark_changed``, in the same transaction as the change):
