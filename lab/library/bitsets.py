@@ -14,6 +14,7 @@ token changes (``lab.library.index.mark_changed``, in the same transaction as th
 reading the token costs one primary-key lookup per search.
 """
 import threading
+from array import array
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from itertools import repeat
@@ -51,7 +52,7 @@ def members(bits: int) -> list[int]:
 class Matches:
     """The practices whose text has every term of a search: most relevant first, and as bits."""
 
-    ranked: list[int]
+    ranked: array  # of practice ids: 0.8 MB for 100,000 (as a list of ints, 3.6 MB)
     bits: int
 
 
@@ -84,7 +85,7 @@ class IndexCopy:
             if terms in self.kept:
                 self.kept.move_to_end(terms)
                 return self.kept[terms]
-        ranked = list(db.session.scalars(FullText(list(terms)).ranked()))
+        ranked = array("q", db.session.scalars(FullText(list(terms)).ranked()))
         found = Matches(ranked, bitset(ranked))
         with self.lock:
             self.kept[terms] = found
