@@ -1,28 +1,32 @@
-"""The index's facet values and frequent words as bitsets in memory, one bit per practice.
+"""The index's facet values, date orders and recent searches in memory, one bit per practice.
 
-Counting facets in SQL was the slow part of a search. Measured at 100,000 practices on
-SQLite (2 shared cores under a load of about 8): the seven facets' counts took 280 ms with no
-query and 1,030 ms for a word found in every practice; as bitsets they are a few AND and
-popcount operations on 12.5 kB integers, well under a millisecond (bench/README.md).
+What it saves, measured at 100,000 practices in one run of bench/library_search.py (its
+"SQL facets" and "cold" columns beside the p50; bench/README.md, "Library search"):
 
-Each process keeps one copy per database, rebuilt when the index's version token changes
-(``lab.library.index.mark_changed``, in the same transaction as the change): reading the
-token costs one primary-key lookup per search.
+- facet counts: in SQL, one grouped query over the matching practices' facet rows took
+  230 ms with no query and 2,400 ms for a word found in every practice (SQLite, load 9);
+  as bitsets they are AND and popcount operations on 12.5 kB integers, under a millisecond;
+- a search's ranked matches (``Matches``): the first request for a word found in every
+  practice took 480 ms on SQLite (bm25 over every match) and the next ones 22 ms at p50.
+
+Each process builds its copy when it starts (``warm_up``) and again when the index's version
+token changes (``lab.library.index.mark_changed``, in the same transaction as the change):
+reading the token costs one primary-key lookup per search.
 """
 import threading
-from collections import OrderedDict
+from array import array
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from itertools import repeat
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, inspect, select
 
 from lab.extensions import db
 from lab.library.fulltext import FullText
 from lab.library.index import PracticeSearchEntry as Entry, PracticeSearchFacet as FacetRow
 from lab.library.index import PracticeSearchVersion
 
-TERMS_KEPT = 256  # word bitsets kept per copy, the most recently used
-# Rankings kept per copy. Ranking a word found in all of 100,000 practices took 150-600 ms
-# (bm25 or ts_rank over every match); a kept ranking is walked in well under 1 ms.
-RANKINGS_KEPT = 32
+MATCHES_KEPT = 32  # searches kept per copy, the most recently used
 
 
 def bitset(ids) -> int:
@@ -30,10 +34,9 @@ def bitset(ids) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for number in ids:
-        buffer[number >> 3] |= 1 << (number & 7)
-    return int.from_bytes(buffer, "little")
+    digits = bytearray(b"0") * (max(ids) + 1)  # digit ``id`` of a binary numeral, lowest first
+    deque(map(digits.__setitem__, ids, repeat(ord("1"))), maxlen=0)  # the loop in C
+    return int(digits[::-1], 2)
 
 
 def members(bits: int) -> list[int]:
@@ -45,16 +48,25 @@ def members(bits: int) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The practices whose text has every term of a search: most relevant first, and as bits."""
+
+    ranked: array  # of practice ids: 0.8 MB for 100,000 (as a list of ints, 3.6 MB)
+    bits: int
+
+
 class IndexCopy:
-    """One database's facet values, orders and recently searched words, at one version."""
+    """One database's facet values, date orders and recent searches, at one version."""
 
     def __init__(self, token: int):
         self.token = token
-        by_value: dict[tuple[str, str], list[int]] = {}
-        for facet, value, practice_id in db.session.execute(
-                select(FacetRow.facet, FacetRow.value, FacetRow.practice_id)):
-            by_value.setdefault((facet, value), []).append(practice_id)
-        self.values = {key: bitset(ids) for key, ids in by_value.items()}
+        # One row per facet value with its practices' ids joined: reading the million facet
+        # rows of 100,000 practices one by one took four times as long.
+        ids = func.aggregate_strings(cast(FacetRow.practice_id, String), ",")
+        self.values = {(facet, value): bitset(map(int, joined.split(","))) for facet, value, joined
+                       in db.session.execute(select(FacetRow.facet, FacetRow.value, ids)
+                                             .group_by(FacetRow.facet, FacetRow.value))}
         self.newest = list(db.session.scalars(select(Entry.practice_id).order_by(
             Entry.published_at.desc(), Entry.practice_id.desc())))
         self.revised = list(db.session.scalars(select(Entry.practice_id).order_by(
@@ -64,31 +76,22 @@ class IndexCopy:
             "newest": {practice_id: place for place, practice_id in enumerate(self.newest)},
             "revised": {practice_id: place for place, practice_id in enumerate(self.revised)},
         }
-        self.terms: OrderedDict[str, int] = OrderedDict()
-        self.rankings: OrderedDict[tuple, list[int]] = OrderedDict()
+        self.kept: OrderedDict[tuple, Matches] = OrderedDict()
         self.lock = threading.Lock()
 
-    def _kept(self, kept: OrderedDict, key, limit: int, make):
+    def matches(self, terms: tuple[str, ...]) -> Matches:
+        """Return the practices that have all the terms, kept for the next searches."""
         with self.lock:
-            if key in kept:
-                kept.move_to_end(key)
-                return kept[key]
-        value = make()
+            if terms in self.kept:
+                self.kept.move_to_end(terms)
+                return self.kept[terms]
+        ranked = array("q", db.session.scalars(FullText(list(terms)).ranked()))
+        found = Matches(ranked, bitset(ranked))
         with self.lock:
-            kept[key] = value
-            while len(kept) > limit:
-                kept.popitem(last=False)
-        return value
-
-    def term(self, term: str) -> int:
-        """Return the bitset of the practices whose text has the term."""
-        return self._kept(self.terms, term, TERMS_KEPT,
-                          lambda: bitset(db.session.scalars(FullText([term]).ids())))
-
-    def ranking(self, terms: tuple[str, ...]) -> list[int]:
-        """Return the ids of the practices that have all the terms, most relevant first."""
-        return self._kept(self.rankings, terms, RANKINGS_KEPT,
-                          lambda: list(db.session.scalars(FullText(list(terms)).ranked())))
+            self.kept[terms] = found
+            while len(self.kept) > MATCHES_KEPT:
+                self.kept.popitem(last=False)
+        return found
 
 
 _copies: dict[str, IndexCopy] = {}
@@ -105,3 +108,14 @@ def current_copy() -> IndexCopy:
         with _copies_lock:
             _copies[key] = copy
     return copy
+
+
+def warm_up(app) -> None:
+    """Build this process's copy of the index at start, so no visitor's search waits for it.
+
+    Called by the servers (wsgi.py, deploy/serve.py) before they listen; a database not yet
+    migrated has no index to copy.
+    """
+    with app.app_context():
+        if inspect(db.engine).has_table(PracticeSearchVersion.__tablename__):
+            current_copy()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lab.accounts.models import Region
 from lab.extensions import db
 from lab.groups.models import Group
-from lab.library.bitsets import IndexCopy, current_copy, members
+from lab.library.bitsets import IndexCopy, Matches, current_copy, members
 from lab.library.index import PERIODS, Facet, PracticeSearchEntry as Entry
 from lab.library.facet_labels import facet_label
 from lab.library.models import FundingSource, PracticeKind, TargetGroup
@@ -157,13 +157,14 @@ def _facet_counts(copy: IndexCopy, matched: int, chosen: dict) -> dict[str, dict
     return counts
 
 
-def _page_ids(copy: IndexCopy, selected: int, total: int, terms: list, request) -> list[int]:
+def _page_ids(copy: IndexCopy, selected: int, total: int, found: Matches | None,
+              request: SearchRequest) -> list[int]:
     """The ids of the page asked for, in the order asked for."""
     first = (request.page - 1) * PAGE_SIZE
     if first >= total:
         return []
-    if request.sort == "relevance" and terms:
-        order = copy.ranking(tuple(terms))
+    if request.sort == "relevance" and found:
+        order = found.ranked
     else:
         name = "revised" if request.sort == "revised" else "newest"
         if total * 20 < len(copy.newest):  # few: sort them rather than walk the whole order
@@ -182,15 +183,14 @@ def search_practices(request: SearchRequest, locale: str = "it") -> Results:
     if len(request.text) > QUERY_MAX:
         return Results(request, [], 0, _options({}, request, known, locale), notices)
     copy = current_copy()
-    matched = copy.everything
-    for term in terms:
-        matched &= copy.term(term)
+    found = copy.matches(tuple(terms)) if terms else None
+    matched = found.bits if found else copy.everything
     chosen = {facet: _either(copy, facet, values)
               for facet, values in request.filters.items() if values}
     narrowed = _all_of(chosen.values())
     selected = matched if narrowed is None else matched & narrowed
     total = selected.bit_count()
-    ids = _page_ids(copy, selected, total, terms, request)
+    ids = _page_ids(copy, selected, total, found, request)
     entries = {entry.practice_id: entry for entry in db.session.scalars(
         select(Entry).where(Entry.practice_id.in_(ids)))} if ids else {}
     regions = {region.id: region for region in known[Facet.REGION].values()}

@@ -10,17 +10,18 @@ SCANNED_CHARS = 6000  # a match further in is not worth the reader's scroll: sho
 
 def _marked(pieces: list[str], first: int, last: int, terms: frozenset[str]) -> Markup:
     # pieces alternate: separator, word, separator, word, ..., separator. Plain runs are
-    # escaped whole rather than piece by piece: a page has 40 of these.
+    # escaped whole rather than piece by piece, and the escaped parts joined as plain strings:
+    # a page has 40 of these, and for a word found everywhere every other piece is marked.
     parts, plain = [], []
     for index in range(first, last):
         piece = pieces[index]
         if index % 2 and term_of(piece) in terms:
-            parts += [escape("".join(plain)), Markup("<mark>%s</mark>") % piece]
+            parts += [escape("".join(plain)), "<mark>", escape(piece), "</mark>"]
             plain = []
         else:
             plain.append(piece)
     parts.append(escape("".join(plain)))
-    return Markup("").join(parts)
+    return Markup("".join(parts))  # every text part escaped above
 
 
 def highlight(text: str, terms: frozenset[str]) -> Markup:

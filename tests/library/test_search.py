@@ -161,6 +161,26 @@ def test_a_process_copy_follows_publications_made_after_it():
     assert counts == {"piemonte": 1, "toscana": 1}
 
 
+def test_a_server_warmed_up_at_start_copies_the_index_before_the_first_search(app):
+    from sqlalchemy import event
+
+    from lab.library.bitsets import warm_up
+
+    publish("Custodia sociale", region="piemonte")
+    warm_up(app)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert found(region=["piemonte"]) == ["Custodia sociale"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements and not any("practice_search_facets" in s for s in statements)
+
+
 def test_bitsets_round_trip():
     from lab.library.bitsets import bitset, members
 
