@@ -148,9 +148,9 @@ def on_disconnect(reason=None):
 @socketio.on("*", namespace=NAMESPACE)
 def on_unknown(name, data=None):
     """Answer an event this namespace does not know (those it knows have their own handler)."""
-    emit("error", {"code": "unknown_event", "event": str(name)[:40],
-                   "message": _("Evento sconosciuto.")})
-    return {"ok": False, "code": "unknown_event"}
+    body = {"code": "unknown_event", "event": str(name)[:40], "message": _("Evento sconosciuto.")}
+    emit("error", body)
+    return {"ok": False, **body}
 
 
 # --- the events -------------------------------------------------------------------------------
