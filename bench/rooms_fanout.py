@@ -19,6 +19,10 @@ With --shaped-bare, the echo server is also measured sending messages of the pla
 and size (bench/rooms_bare.py, BARE_PAYLOAD=platform), at the target's rate: a diagnostic that
 separates the clients' work on larger messages from the server's own.
 
+With --compare NAME=DIR, each run also measures the platform as checked out in DIR (another
+commit, e.g. `git worktree add /tmp/old <commit>`), at the same rate, after this one: a fast
+path is weighed against the simple one in the same run (the "others" keys of the JSON).
+
     .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6 --window 512
 
 The window is how many unacknowledged messages the sender allows: the platform and durable

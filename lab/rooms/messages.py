@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lab.accounts.audit import record
@@ -21,10 +21,11 @@ from lab.core.text import check_text
 from lab.core.timeutil import format_moment, utcnow
 from lab.extensions import db, limiter
 from lab.rooms import events
+from lab.rooms.batching import GroupCommit
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room
 from lab.rooms.moderation import muted_until
 from lab.rooms.presence import presence
-from lab.rooms.serialize import message_json
+from lab.rooms.serialize import message_json, new_message_json
 from lab.rooms.services import (
     can_moderate, can_read, room_by_id, room_people, room_titles,
 )
@@ -73,8 +74,9 @@ def clean_body(body) -> str:
 def post_message(author: User, room_id: int, body, client_key) -> Posted:
     """Store a message, then send it to the room; a retried key returns the stored message.
 
-    One transaction per message. Taking the room's next ``seq`` locks the room's row until the
-    commit, so seqs follow commit order; the room and the author hear of it after the commit.
+    Everything but the numbering is done here, by the author's own request; the room's writer
+    then numbers, inserts and commits the message with whatever else reached the room meanwhile,
+    and sends them in order after the commit (``_write``).
     """
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
@@ -88,31 +90,70 @@ def post_message(author: User, room_id: int, body, client_key) -> Posted:
     if wait:
         raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
                             seconds=math.ceil(wait)), wait)
-    message = Message(room_id=room.id, author_id=author.id, author_region_id=author.region_id,
-                      client_key=client_key, body_source=body, body_html=render_markdown(body),
-                      html_version=RENDERER_VERSION, created_at=utcnow())
-    mentioned = _named_in(body, room, author.id)
-    # Last, to hold the room's lock only for the insert and the commit.
-    message.seq = db.session.execute(update(Room).where(Room.id == room.id)
-                                     .values(last_seq=Room.last_seq + 1)
-                                     .returning(Room.last_seq)).scalar_one()
-    db.session.add(message)
-    db.session.add_all(Mention(message=message, user_id=user_id) for user_id in mentioned)
+    draft = _Draft(
+        {"room_id": room.id, "author_id": author.id, "author_region_id": author.region_id,
+         "client_key": client_key, "body_source": body, "body_html": render_markdown(body),
+         "html_version": RENDERER_VERSION, "created_at": utcnow()},
+        author.full_name, _named_in(body, room, author.id))
+    db.session.rollback()  # the connection goes back to the pool while the writer works
+    payload = _writers.submit(room.id, draft, current_app._get_current_object().app_context)
+    if payload is not None:
+        return Posted(payload, created=True)
+    stored = _stored(room_id, author.id, client_key)  # meanwhile, through another process?
+    if stored is None:
+        raise RuntimeError("the database refused the message")
+    return Posted(message_json(stored), created=False)
+
+
+class _Draft(NamedTuple):
+    """A message checked and ready to store: its columns but ``seq``, and whom it mentions."""
+
+    row: dict
+    author_name: str
+    mentioned: list[int]
+
+
+def _write(room_id: int, drafts: list[_Draft]) -> list[dict | None]:
+    """Number, insert and commit the messages waiting for a room, then send them to it.
+
+    Group commit: the room's row is locked from the numbering to the commit, once for the
+    batch rather than once for each message (the figures: bench/README.md, "The write path").
+    Returns each message as clients see it, or None if its key was stored meanwhile.
+    """
+    db.session.rollback()  # the writer's previous batch may have ended on a read
     try:
-        db.session.flush()
-    except IntegrityError:  # the same key, stored meanwhile through another process
+        _insert(room_id, drafts)
+        db.session.commit()
+    except IntegrityError:  # a key stored meanwhile through another process: one at a time
         db.session.rollback()
-        stored = _stored(room_id, author.id, client_key)
-        if stored is None:
-            raise
-        return Posted(message_json(stored), created=False)
-    payload, author_name = message_json(message), author.full_name
-    db.session.commit()
-    events.message_posted(payload, mentioned, author_name,
-                          room_titles(room_id) if mentioned else None)
-    if mentioned:
-        _tell_mentioned(room_id, payload["id"], mentioned)
-    return Posted(payload, created=True)
+        if len(drafts) == 1:
+            return [None]
+        return [payload for draft in drafts for payload in _write(room_id, [draft])]
+    payloads = [new_message_json(draft.row, draft.author_name) for draft in drafts]
+    for draft, payload in zip(drafts, payloads):
+        events.message_posted(payload, draft.mentioned, draft.author_name,
+                              room_titles(room_id) if draft.mentioned else None)
+        if draft.mentioned:
+            _tell_mentioned(room_id, payload["id"], draft.mentioned)
+    return payloads
+
+
+def _insert(room_id: int, drafts: list[_Draft]) -> None:
+    """Give the messages the room's next seqs, under its row's lock, and insert them."""
+    last = db.session.execute(update(Room).where(Room.id == room_id)
+                              .values(last_seq=Room.last_seq + len(drafts))
+                              .returning(Room.last_seq)).scalar_one()
+    for n, draft in enumerate(drafts):
+        draft.row["seq"] = last - len(drafts) + 1 + n
+    ids = db.session.scalars(insert(Message).returning(Message.id, sort_by_parameter_order=True),
+                             [draft.row for draft in drafts]).all()
+    mentions = [{"message_id": message_id, "user_id": user_id}
+                for message_id, draft in zip(ids, drafts) for user_id in draft.mentioned]
+    if mentions:
+        db.session.execute(insert(Mention), mentions)
+
+
+_writers = GroupCommit(_write)
 
 
 def _stored(room_id: int, author_id: int, client_key: str) -> Message | None:

@@ -39,3 +39,19 @@ def message_json(message: Message) -> dict:
         "deleted": deleted,
     }
 
+
+def new_message_json(row: dict, author_name: str) -> dict:
+    """Return a message just inserted (``row`` holds its columns) as clients see it."""
+    region_it, region_en = region_names(row["author_region_id"]) if row["author_region_id"] else (None, None)
+    return {
+        "room": row["room_id"],
+        "id": row["seq"],
+        "key": row["client_key"],
+        "author": {"id": row["author_id"], "name": author_name,
+                   "region_it": region_it, "region_en": region_en},
+        "html": row["body_html"],
+        "source": row["body_source"],
+        "created_at": iso(row["created_at"]),
+        "edited_at": None,
+        "deleted": False,
+    }

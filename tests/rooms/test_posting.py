@@ -2,6 +2,7 @@
 the one rule of who may write, and the room told only after the commit."""
 import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -80,21 +81,37 @@ def test_the_room_hears_of_a_message_only_once_it_is_committed(monkeypatch, room
     assert seen_by_the_room == [1]
 
 
-def test_a_send_that_fails_before_its_commit_stores_nothing_and_leaves_no_gap(
-        monkeypatch, room, delegate, coordinator):
+def test_a_message_the_database_refuses_fails_alone_and_leaves_no_gap(monkeypatch, room,
+                                                                       delegate, coordinator):
     messages.post_message(delegate, room.id, "Uno", key())
-    real_message_json = messages.message_json
-
-    def fails_once_numbered(message):
-        monkeypatch.setattr(messages, "message_json", real_message_json)
-        raise RuntimeError("the process stopped after taking the id")
-
-    monkeypatch.setattr(messages, "message_json", fails_once_numbered)
-    with pytest.raises(RuntimeError):
-        messages.post_message(delegate, room.id, "Perso", key())
-    db.session.rollback()  # what the socket handler does with any failure
+    nobody = SimpleNamespace(id=999_999, full_name="Nessuno")  # a mention the foreign key refuses
+    monkeypatch.setattr(messages, "room_people", lambda _room: [nobody])
+    with pytest.raises(RuntimeError, match="refused"):
+        messages.post_message(delegate, room.id, "Ciao @Nessuno", key())
+    monkeypatch.undo()
+    db.session.rollback()
     assert messages.post_message(coordinator, room.id, "Due", key()).payload["id"] == 2
     assert stored(room) == [(1, "Uno"), (2, "Due")]
+
+
+def test_the_same_key_sent_twice_at_once_is_stored_once(app, room, delegate):
+    room_id, person_id, retried = room.id, delegate.id, key()
+    db.session.rollback()
+    acks = []
+
+    def send() -> None:
+        with app.app_context():
+            posted = messages.post_message(db.session.get(User, person_id), room_id, "Una volta",
+                                           retried)
+            acks.append((posted.payload["id"], posted.created))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(acks) == [(1, False), (1, False), (1, False), (1, True)]
+    assert stored(room) == [(1, "Una volta")]
 
 
 def test_the_posting_rule_holds_for_edits_too(room, delegate, coordinator):
