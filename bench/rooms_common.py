@@ -47,13 +47,16 @@ engineio.Client._trigger_event = _inline_messages
 engineio.AsyncClient._trigger_event = _inline_async_messages
 
 
-def start_ours(database: str, folder: Path, queue: str = "", **extra) -> Server:
-    """Start deploy/serve.py (gevent) with the flood limit lifted for the load generator."""
+def start_ours(database: str, folder: Path, queue: str = "", checkout: Path = ROOT,
+               **extra) -> Server:
+    """Start deploy/serve.py (gevent) with the flood limit lifted for the load generator;
+    ``checkout`` is the copy of the platform to serve (this one by default)."""
     env = server_env(database, queue, free_port(), folder, f"bench-{os.getpid()}:",
                      ROOMS_FLOOD_LIMIT=UNLIMITED, **extra)
     if not queue:
         env.update(SOCKETIO_MESSAGE_QUEUE="", RATELIMIT_STORAGE_URI="memory://")
-    return Server(env, folder / f"ours-{env['PORT']}.log").start()
+    return Server(env, folder / f"ours-{env['PORT']}.log",
+                  script=checkout / "deploy" / "serve.py").start()
 
 
 def start_bare(folder: Path, payload: str = "echo", database: str = "") -> Server:

@@ -19,6 +19,10 @@ With --shaped-bare, the echo server is also measured sending messages of the pla
 and size (bench/rooms_bare.py, BARE_PAYLOAD=platform), at the target's rate: a diagnostic that
 separates the clients' work on larger messages from the server's own.
 
+With --compare NAME=DIR, each run also measures the platform as checked out in DIR (another
+commit, e.g. `git worktree add /tmp/old <commit>`), at the same rate, after this one: a fast
+path is weighed against the simple one in the same run (the "others" keys of the JSON).
+
     .venv/bin/python bench/rooms_fanout.py --sizes 50 200 --seconds 6 --window 512
 
 The window is how many unacknowledged messages the sender allows: the platform and durable
@@ -35,7 +39,7 @@ import uuid
 from pathlib import Path
 
 from rooms_common import (
-    DATABASE, PASSWORD, CpuMeter, Crowd, connect, percentile, prepare, scratch_database, session_cookie,
+    DATABASE, PASSWORD, ROOT, CpuMeter, Crowd, connect, percentile, prepare, scratch_database, session_cookie,
     start_bare, start_ours,
 )
 
@@ -144,8 +148,8 @@ def measure_bare(size: int, seconds: float, window: int, folder: Path, payload: 
 
 
 def measure_ours(database: str, setup: dict, size: int, seconds: float, window: int,
-                 folder: Path, rate: float) -> dict:
-    ours = start_ours(database, folder)
+                 folder: Path, rate: float, checkout: Path = ROOT) -> dict:
+    ours = start_ours(database, folder, checkout=checkout)
     try:
         sender_cookie = session_cookie(ours.url, setup["emails"][0], PASSWORD)
         reader_cookie = session_cookie(ours.url, setup["emails"][1], PASSWORD)
@@ -156,8 +160,9 @@ def measure_ours(database: str, setup: dict, size: int, seconds: float, window: 
 
 
 def run_once(database: str, setup: dict, size: int, seconds: float, window: int, folder: Path,
-             shaped: bool) -> dict:
-    """Measure durable bare, then the echo and the platform at durable's half-saturation rate."""
+             shaped: bool, others: dict[str, Path]) -> dict:
+    """Measure durable bare, then the echo and the platform at durable's half-saturation rate,
+    then any other checkouts of the platform at the same rate."""
     durable = measure_bare(size, seconds, window, folder, database=database)
     rate = durable["fixed_rate_msgs_per_s"]
     echo = measure_bare(size, seconds, window, folder, rate=rate)
@@ -165,6 +170,10 @@ def run_once(database: str, setup: dict, size: int, seconds: float, window: int,
     result = {"durable": durable, "echo": echo, "ours": ours,
               "vs_durable": ratios(ours, durable), "vs_echo": ratios(ours, echo),
               "durable_vs_echo": ratios(durable, echo)}
+    for name, checkout in others.items():
+        other = measure_ours(database, setup, size, seconds, window, folder, rate, checkout)
+        result.setdefault("others", {})[name] = {
+            **other, "vs_ours": ratios(other, ours), "vs_durable": ratios(other, durable)}
     if shaped:
         twin = measure_bare(size, seconds, window, folder, "platform", rate=rate)
         result.update(echo_platform_shaped=twin, vs_platform_shaped=ratios(ours, twin))
@@ -172,11 +181,11 @@ def run_once(database: str, setup: dict, size: int, seconds: float, window: int,
 
 
 def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool,
-             runs: int) -> dict:
+             runs: int, others: dict[str, Path]) -> dict:
     """Run ``runs`` alternating runs in one scratch database; the ratios' medians beside them."""
     with scratch_database(DATABASE) as database:
         setup = prepare(database, members=1, instance=folder)
-        results = [run_once(database, setup, size, seconds, window, folder, shaped)
+        results = [run_once(database, setup, size, seconds, window, folder, shaped, others)
                    for _ in range(runs)]
     median = {against: {name: statistics.median(r[against][name] for r in results)
                         for name in ("p95_ratio", "throughput_ratio")}
@@ -184,7 +193,13 @@ def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool,
     figures = {server: {name: statistics.median(r[server][name] for r in results)
                         for name in ("p95_ms", "deliveries_per_s")}
                for server in ("ours", "durable", "echo")}
-    return {"size": size, "runs": results, "median": median, "median_figures": figures}
+    summary = {"size": size, "runs": results, "median": median, "median_figures": figures}
+    if others:
+        summary["others_median"] = {name: {
+            against: {ratio: statistics.median(r["others"][name][against][ratio] for r in results)
+                      for ratio in ("p95_ratio", "throughput_ratio")}
+            for against in ("vs_ours", "vs_durable")} for name in others}
+    return summary
 
 
 def ratios(platform: dict, baseline: dict) -> dict:
@@ -200,13 +215,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="alternating runs; ratios are medians")
     parser.add_argument("--shaped-bare", action="store_true",
                         help="also measure the echo server sending messages of the platform's shape")
+    parser.add_argument("--compare", nargs="+", default=[], metavar="NAME=DIR",
+                        help="also measure the platform as checked out in DIR (e.g. an older "
+                             "commit through git worktree), in every run after this one")
     parser.add_argument("--json", action="store_true", help="print only one JSON document")
     args = parser.parse_args()
+    others = {name: Path(folder).resolve()
+              for name, folder in (item.split("=", 1) for item in args.compare)}
     sizes = []
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         for size in args.sizes:
             result = run_size(size, args.seconds, args.window, Path(tmp), args.shaped_bare,
-                              args.runs)
+                              args.runs, others)
             sizes.append(result)
             if not args.json:
                 describe(result)
@@ -222,6 +242,10 @@ def describe(result: dict) -> None:
           f"{echo['p95_ratio']}), saturation throughput ours/durable = "
           f"{durable['throughput_ratio']} (target >= 1.5; ours/echo {echo['throughput_ratio']})",
           flush=True)
+    for name, against in result.get("others_median", {}).items():
+        print(f"  {name}: p95 {name}/ours = {against['vs_ours']['p95_ratio']}, saturation "
+              f"throughput {name}/ours = {against['vs_ours']['throughput_ratio']} "
+              f"({name}/durable: {against['vs_durable']['throughput_ratio']})", flush=True)
     for run in result["runs"]:
         if "vs_platform_shaped" in run:
             shaped = run["vs_platform_shaped"]

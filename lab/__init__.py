@@ -2,12 +2,10 @@
 import logging
 import os
 
-from flask import Flask, abort
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
-
-SOCKETIO_PATH = "socket.io"  # where the Socket.IO middleware answers
 
 
 def create_app(config=None, overrides: dict | None = None) -> Flask:
@@ -69,27 +67,11 @@ def register_sockets(app: Flask) -> None:
 
     socketio.init_app(
         app,
-        path=SOCKETIO_PATH,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=security.socket_origins(app.config),
         max_http_buffer_size=64 * 1024,
-        manage_session=True,  # a copy of the session per connection (lab.core.security)
     )
-    # Flask-SocketIO runs each event in a request context built from the connection's environ,
-    # whose path is the Socket.IO path. Without a rule for it, every event's context raised and
-    # kept a routing error whose traceback tied the context into a reference cycle: some fifty
-    # objects per event left to the cycle collector, whose full passes then held up a busy
-    # process's event loop for 100-390 ms. One rule for long-polling, one for WebSocket
-    # connections; the Socket.IO middleware answers that path before Flask does.
-    for websocket in (False, True):
-        app.add_url_rule(f"/{SOCKETIO_PATH}/", endpoint="socketio", view_func=_outside_socketio,
-                         strict_slashes=False, websocket=websocket)
-
-
-def _outside_socketio():
-    """A request for the Socket.IO path that the Socket.IO middleware did not take."""
-    abort(404)
 
 
 def register_proxies(app: Flask) -> None:

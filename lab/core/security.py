@@ -3,7 +3,6 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -39,22 +38,7 @@ def socket_origins(config) -> list[str]:
     return list(dict.fromkeys(origins))
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, without reading the cookie again at every socket event.
-
-    Flask-SocketIO keeps a copy of the session for each connection (in its environ, under
-    ``saved_session``) and puts it in place of the one Flask opens for every event; opening
-    the cookie (checking its signature, decoding it) for nothing was a tenth of the work of a
-    chat message.
-    """
-
-    def open_session(self, app, request):
-        saved = request.environ.get("saved_session")
-        return saved if saved is not None else super().open_session(app, request)
-
-
 def init_app(app) -> None:
-    app.session_interface = SessionInterface()
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Accedi per continuare.")
     login_manager.login_message_category = "info"

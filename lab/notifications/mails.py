@@ -22,7 +22,7 @@ from lab.notifications.services import settings_of, wants
 from lab.pact.signals import entry_recorded
 from lab.rooms.models import Mention, Message, Room
 from lab.rooms.services import can_read
-from lab.rooms.signals import mentioned
+from lab.rooms.events import mentioned
 
 EXCERPT = 300  # characters of a message quoted in a mail
 DIGEST_PERIOD = timedelta(days=1)

@@ -18,9 +18,8 @@ from lab.accounts.signals import access_changed
 from lab.extensions import db, socketio
 from lab.groups.signals import participation_ended
 from lab.rooms.events import NAMESPACE, room_channel
-from lab.rooms.live import redis_client, redis_prefix
 from lab.rooms.models import Room
-from lab.rooms.presence import REFRESH, presence
+from lab.rooms.presence import REFRESH, presence, redis_client, redis_prefix
 from lab.rooms.services import can_read
 
 
@@ -45,10 +44,6 @@ class Registry:
                 self._sids[sign_in.id].discard(sid)
                 if not self._sids[sign_in.id]:
                     del self._sids[sign_in.id]
-
-    def sign_in(self, sid: str) -> SignIn | None:
-        with self._lock:
-            return self._sign_ins.get(sid)
 
     def connections(self, user_id: int) -> list[tuple[str, SignIn]]:
         """Return a person's connections on this process, each with its sign-in."""

@@ -1,7 +1,16 @@
-"""What the rooms tell connected clients, always after the change is committed."""
+"""What the rooms tell, always after the change is committed: connected clients over
+Socket.IO, and other domains through signals."""
+from blinker import Namespace
+
 from lab.extensions import socketio
 
 NAMESPACE = "/rooms"
+
+_signals = Namespace()
+
+# sender: the room's id; kwargs: seq (the message), user_ids (the people it mentions),
+# connected (those of them connected to the rooms at that moment, who were told live)
+mentioned = _signals.signal("mentioned")
 
 
 def room_channel(room_id: int) -> str:

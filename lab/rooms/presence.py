@@ -1,12 +1,16 @@
-"""Who is in a room now: kept in memory on one process, in Redis with expiry across several."""
+"""Who is in a room now: kept in memory on one process, in Redis with expiry across several.
+
+Also where the rooms find the Redis their processes share (presence, and lab.rooms.control's
+orders), when one is configured.
+"""
 import threading
 import time
 from collections import defaultdict
 
-from flask import current_app
+import redis
+from flask import Flask, current_app
 
-from lab.rooms.live import redis_client, redis_prefix
-
+DEFAULT_PREFIX = "lab:rooms:"
 TTL = 90  # an entry left by a killed process disappears after this many seconds
 REFRESH = 30
 ANYWHERE = "any"  # the set of everyone in some room, beside one set per room
@@ -94,3 +98,21 @@ def presence():
         extensions["rooms.presence"] = (RedisPresence(client, redis_prefix(current_app)) if client
                                         else MemoryPresence())
     return extensions["rooms.presence"]
+
+
+def redis_url(app: Flask) -> str | None:
+    """Return the Redis the rooms share (``ROOMS_REDIS_URL`` or the Socket.IO queue), if any."""
+    url = app.config.get("ROOMS_REDIS_URL") or app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    return url if url and url.startswith(("redis://", "rediss://", "unix://")) else None
+
+
+def redis_client(app: Flask):
+    """Return the app's Redis client for the rooms, or None on a single process."""
+    if "rooms.redis" not in app.extensions:
+        url = redis_url(app)
+        app.extensions["rooms.redis"] = redis.Redis.from_url(url, decode_responses=True) if url else None
+    return app.extensions["rooms.redis"]
+
+
+def redis_prefix(app: Flask) -> str:
+    return app.config.get("ROOMS_REDIS_PREFIX", DEFAULT_PREFIX)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lab.accounts.audit import record
 from lab.accounts.models import Role, RoleAssignment, User
+from lab.accounts.signals import personal_data_requested
 from lab.core.errors import DomainError, NotFound, NotPermitted
 from lab.core.timeutil import utcnow
 from lab.extensions import db
@@ -246,3 +247,16 @@ def laboratory_people():
         RoleAssignment.role.in_([role.value for role in LABORATORY_ROLES]),
         RoleAssignment.started_at <= now,
         RoleAssignment.ended_at.is_(None) | (RoleAssignment.ended_at > now))
+
+
+@personal_data_requested.connect
+def _messages_written(person, **_extra) -> dict:
+    """The rooms' part of a person's data export: the messages they wrote."""
+    messages = db.session.scalars(
+        select(Message).where(Message.author_id == person.id).order_by(Message.id))
+    return {"messages": [
+        {"room": m.room_id, "id": m.seq, "text": m.body_source,
+         "created_at": m.created_at.isoformat(),
+         "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+         "deleted_at": m.deleted_at.isoformat() if m.deleted_at else None}
+        for m in messages]}

@@ -3,7 +3,7 @@
 ``make_targets`` builds a group whose room only the matrix's Piemonte ``delegate`` (its
 coordinator) and one other member may use; everyone else gets 403 there.
 """
-from tests.access import ROLES, everyone, signed_in
+from tests.access import ROLES, signed_in
 from tests.factories import make_person
 
 
@@ -23,8 +23,6 @@ RULES = {
     "rooms.mute": ("POST", "/rooms/{room}/mutes", room_members(302)),
     "rooms.lift_mute": ("POST", "/rooms/{room}/mutes/{mute}/lift", room_members(302)),
     "rooms.open_room": ("POST", "/groups/{room_group}/rooms", room_members(302)),
-    # Socket.IO's own path (lab/__init__.py: register_sockets); without the slash, not Socket.IO
-    "socketio": ("GET", "/socket.io", everyone(404)),
 }
 
 # The Laboratory-wide room: delegates, forum organisers and platform admins; not region admins.

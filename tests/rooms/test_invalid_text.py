@@ -7,9 +7,14 @@ from lab.extensions import db
 from lab.rooms import messages
 from lab.rooms.models import Message
 from tests.rooms.conftest import key
-from tests.rooms.test_posting_batches import stored, write
 
 INVALID = ["x\ud800", "\udfff", "ciao\x00", "a\x1bb", "fine\x7f"]
+
+
+def stored(room) -> list[tuple[int, str]]:
+    db.session.rollback()
+    return list(db.session.execute(select(Message.seq, Message.body_source)
+                                   .where(Message.room_id == room.id).order_by(Message.seq)))
 
 
 def count(room) -> int:
@@ -41,16 +46,10 @@ def test_the_senders_next_message_and_everyone_elses_are_stored(connect, room, d
     assert stored(room) == [(1, "Buongiorno"), (2, "Scusate")]
 
 
-def test_invalid_text_never_joins_a_batch_so_its_neighbours_are_stored(room, delegate,
-                                                                       coordinator):
-    """A lone surrogate used to fail the batch's insert, and every neighbour got server_error."""
+def test_invalid_text_is_refused_by_the_service_too(room, delegate):
     with pytest.raises(DomainError, match="carattere non valido"):
-        messages._draft(delegate, "x\ud800", key())
-    drafts = [messages._draft(coordinator, "prima", key()),
-              messages._draft(delegate, "dopo", key())]
-    outcomes = write(room, drafts)
-    assert all(outcome.created for outcome in outcomes)
-    assert stored(room) == [(1, "prima"), (2, "dopo")]
+        messages.post_message(delegate, room.id, "x\ud800", key())
+    assert stored(room) == []
 
 
 def test_an_edit_with_invalid_text_is_refused(connect, room, delegate):

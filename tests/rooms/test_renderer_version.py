@@ -7,15 +7,13 @@ from lab.rooms import messages
 from lab.rooms.models import Message
 from tests.conftest import sign_in
 from tests.rooms.conftest import key
-from tests.rooms.test_posting_batches import write
 
 # What a renderer with a sanitiser bug might have let through.
 OLD_HTML = '<p>Ciao <img src="x" onerror="alert(1)"></p>'
 
 
 def posted(room, author, text="Ciao **a tutti**") -> int:
-    [outcome] = write(room, [messages._draft(author, text, key())])
-    return outcome.payload["id"]
+    return messages.post_message(author, room.id, text, key()).payload["id"]
 
 
 def stored_row(room, seq) -> Message:

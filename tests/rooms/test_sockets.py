@@ -137,8 +137,26 @@ def test_five_thousand_characters_are_accepted(connect, room, delegate):
 
 def test_unknown_events_get_an_error(connect, delegate):
     member = connect(delegate)
-    member.emit("shout", {"x": 1})
-    assert member.received("error")[-1]["code"] == "unknown_event"
+    ack = member.emit("shout", {"x": 1})
+    assert ack["ok"] is False and ack["code"] == "unknown_event"
+    error = member.received("error")[-1]
+    assert (error["code"], error["event"], error["message"]) == (
+        "unknown_event", "shout", "Evento sconosciuto.")
+
+
+def test_the_unknown_event_error_is_in_the_persons_language(connect, delegate):
+    delegate.locale = "en"
+    db.session.commit()
+    member = connect(delegate)
+    member.emit("shout")
+    assert member.received("error")[-1]["message"] == "Unknown event."
+
+
+def test_known_events_are_not_taken_for_unknown_ones(connect, room, delegate):
+    member = connect(delegate)
+    assert member.emit("join", {"room": room.id})["ok"]
+    assert member.send(room, "Ciao")["ok"]
+    assert member.received("error") == []
 
 
 def test_a_flood_is_refused_with_the_wait_and_nothing_stored(connect, room, delegate, coordinator):
