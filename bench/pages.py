@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PUBLIC = ["/", "/regions", "/regions/piemonte", "/groups", "{group}", "/pact",
-          "/pact?as_of=2020-06-30", "/pact/versions/1", "/pact/ledger/1"]
+          "/pact?as_of=2020-06-30", "/pact/versions/1", "/pact/ledger/1", "/library", "/events"]
 SIGNED_IN = ["/rooms", "{room}", "/admin/audit"]
 TARGETS = {"public": 0.1, "signed in": 0.05}
 BARE_PAGE = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Bare</title>
