@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from lab.core.layout import once_per_language
 from lab.core.markup import markdown_filter
-from lab.core.navigation import nav_items
+from lab.core.navigation import main_menu
 from lab.core.timeutil import format_day, format_moment, format_utc
 from lab.extensions import babel
 
@@ -96,4 +96,4 @@ def init_app(app) -> None:
 
     @app.context_processor
     def page_context():
-        return {"current_locale": get_locale().language, "nav_items": nav_items}
+        return {"current_locale": get_locale().language, "main_menu": main_menu}

@@ -44,3 +44,12 @@ def test_templates_follow_a_forced_language_within_a_request(app):
             assert render_template_string("{{ _('Regioni') }}") == "Regions"
             assert render_template_string("{{ ngettext('%(num)d membro', '%(num)d membri', 2) }}") == "2 members"
         assert render_template_string("{{ _('Regioni') }}") == "Regioni"
+
+
+def test_the_menu_marks_the_page_being_shown(client):
+    home = client.get("/").get_data(as_text=True)
+    groups = client.get("/groups").get_data(as_text=True)
+    assert 'class="nav-link active" href="/"' in home
+    assert 'class="nav-link" href="/groups"' in home
+    assert 'class="nav-link active" href="/groups"' in groups
+    assert 'class="nav-link" href="/"' in groups
