@@ -1,13 +1,17 @@
 """Language choice: Italian first, English on request, remembered in a cookie and the profile."""
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
+from babel import Locale
+
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from lab.core.layout import once_per_language
 from lab.core.markup import markdown_filter
-from lab.core.navigation import nav_items
+from lab.core.navigation import main_menu
 from lab.core.timeutil import format_day, format_moment, format_utc
 from lab.extensions import babel
 
@@ -18,10 +22,32 @@ LANG_COOKIE = "lab_lang"
 _FORMAT_LOCALES = {"en": "en_GB"}
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Return the locale for the chosen language (translations fall back from en_GB to en)."""
     language = chosen_language()
-    return _FORMAT_LOCALES.get(language, language)
+    return _parsed(_FORMAT_LOCALES.get(language, language))
+
+
+@lru_cache(maxsize=8)
+def _parsed(identifier: str) -> Locale:
+    """Parse a locale once: Flask-Babel takes a Locale as it is, and parsed one per request."""
+    return Locale.parse(identifier)
+
+
+# Templates call gettext some 20-50 times a page. Flask-Babel's own template callables find the
+# request's domain, locale and catalogue at every call; these look up the catalogue once per
+# locale (force_locale included, as for mail in the recipient's language).
+@lru_cache(maxsize=8)
+def _catalogue(locale: Locale | None):
+    return get_translations()
+
+
+def template_gettext(message: str) -> str:
+    return _catalogue(get_locale()).ugettext(message)
+
+
+def template_ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalogue(get_locale()).ungettext(singular, plural, n)
 
 
 def chosen_language() -> str:
@@ -63,9 +89,11 @@ def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters.update(moment=format_moment, day=format_day, utc=format_utc)
     app.jinja_env.filters["by_name"] = by_shown_name
+    app.jinja_env.globals["once_per_language"] = once_per_language
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor
     def page_context():
-        return {"current_locale": get_locale().language, "nav_items": nav_items}
+        return {"current_locale": get_locale().language, "main_menu": main_menu}

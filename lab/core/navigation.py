@@ -1,8 +1,12 @@
 """The main menu: each domain adds its entries, shown to the people allowed to use them."""
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
+from flask import render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,20 @@ def add_nav_item(endpoint: str, label, order: int, visible=lambda user: True, ba
         _ITEMS.sort(key=lambda item: item.order)
 
 
-def nav_items() -> list[tuple[str, str, int]]:
-    """Return (endpoint, label, waiting) for the entries the current person may see."""
-    return [(item.endpoint, str(item.label), item.badge(current_user) if item.badge else 0)
-            for item in _ITEMS if item.visible(current_user)]
+def main_menu() -> Markup:
+    """Return the menu's entries that the current person may see, the current page marked."""
+    entries = tuple((item.endpoint, item.badge(current_user) if item.badge else 0)
+                    for item in _ITEMS if item.visible(current_user))
+    return rendered_menu(entries, request.endpoint, str(get_locale()), request.script_root)
+
+
+@lru_cache(maxsize=256)
+def rendered_menu(entries: tuple[tuple[str, int], ...], current: str | None, locale: str,
+                  script_root: str) -> Markup:
+    """Render the menu once per set of entries (with their counts), page and language."""
+    labels = {item.endpoint: str(item.label) for item in _ITEMS}
+    return Markup(render_template("_partials/menu.html", current=current, items=[
+        (endpoint, labels[endpoint], waiting) for endpoint, waiting in entries]))
 
 
 def signed_in(user) -> bool:

@@ -1,5 +1,6 @@
 """The register in other forms: open-data CSV, the full JSON chain, QR codes and PDF receipts."""
 import io
+from functools import lru_cache
 
 import segno
 from flask_babel import gettext as _
@@ -32,7 +33,10 @@ def entry_document(row) -> dict:
     return document
 
 
+@lru_cache(maxsize=256)
 def qr_svg(url: str) -> str:
+    """Draw the QR code of an address; the drawing depends on the address alone, so each is drawn
+    once per process: it was 3.9 of the 9 ms of CPU that an entry's page took."""
     return segno.make(url, error="m").svg_inline(scale=4, title=url, omitsize=True)
 
 

@@ -19,17 +19,18 @@ from lab.pact.forms import SignForm, WithdrawForm
 def register():
     """Show the Pact in force, who adheres to it, and the map of Italy by status."""
     as_of = date_arg("as_of")
-    version = versions.current_version()
+    key = fragments.register_key()
     options = (services.signatory_options(current_user)
                if current_user.is_authenticated and current_user.has_signatory_authority else None)
-    return render_template("pact/register.html", version=version, as_of=as_of, options=options,
-                           standings=fragments.standings(as_of, version))
+    return render_template("pact/register.html", as_of=as_of, options=options,
+                           standings=fragments.standings(as_of, key),
+                           text_in_force=fragments.text_in_force(key))
 
 
 @bp.app_template_global()
 def pact_standing(region):
     """Give a region's page its standing in the register (accounts knows nothing of the Pact)."""
-    return services.standing_of(region)
+    return fragments.standing_of(region)
 
 
 @bp.get("/versions/<int:number>")

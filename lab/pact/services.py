@@ -187,13 +187,6 @@ class RegionStanding:
         return "adhering"
 
 
-def standing_of(region: Region) -> RegionStanding:
-    """Return a region's standing in the register today."""
-    current = current_version()
-    return RegionStanding(region, last_entry(region), region.istat_code in _founders(None),
-                          current.number if current else None)
-
-
 def register_as_of(day: date | None = None) -> list[RegionStanding]:
     """Each region's latest entry up to the end of ``day`` (today by default).
 

@@ -1,6 +1,6 @@
 """The group pages and forms, through HTTP as a browser uses them."""
 from lab.extensions import db
-from lab.groups import queries
+from lab.groups import queries, services
 from lab.groups.models import Group
 from tests.conftest import sign_in
 
@@ -91,3 +91,12 @@ def test_directory_shows_a_members_own_groups_first(client, group, coordinator, 
     assert "Ne fai parte" in html
     sign_in(client, delegate)
     assert 'id="mine-title"' not in page(client, "/groups")
+
+
+def test_the_menu_counts_a_new_request_at_the_next_request(client, group, coordinator,
+                                                             puglia_delegate):
+    sign_in(client, coordinator)
+    assert "richiesta da decidere" not in client.get("/").get_data(as_text=True)
+    services.ask_to_join(puglia_delegate, group)
+    page = client.get("/").get_data(as_text=True)
+    assert '1<span class="visually-hidden"> richiesta da decidere</span>' in page
