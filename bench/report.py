@@ -166,10 +166,12 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     args = parser.parse_args()
     started = time.time()
-    rows = [r for name in BENCHMARKS if name in args.only for r in rows_of(name)]
+    rows = []
+    for name in (name for name in BENCHMARKS if name in args.only):
+        rows += rows_of(name)
+        print(table(rows), file=sys.stderr, flush=True)  # so far, should the run be cut short
     print(table(rows))
-    print("\n" + "\n".join(elapsed))
-    print(f"{time.time() - started:.0f} s in all.")
+    print("", *elapsed, f"{time.time() - started:.0f} s in all.", sep="\n")
 
 
 if __name__ == "__main__":
