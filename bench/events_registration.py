@@ -264,8 +264,11 @@ def run(args, folder: Path) -> dict:
         setup = prepare(database, folder, args.people, args.runs + 1)
         log(f"set-up: {args.people} people signed in, {args.runs + 1} events, "
             f"{time.time() - started:.0f} s")
-        ours, bare = start_ours(database, folder, RATELIMIT_ENABLED="false"), start_bare(database, folder)
+        servers = []
         try:
+            servers += [start_ours(database, folder)]
+            servers += [start_bare(database, folder)]
+            ours, bare = servers
             warm = setup["people"][:args.clients]  # the first event: templates, pools, caches
             burst(ours.url, setup["events"][0], warm, args.clients)
             burst(bare.url, 0, warm, args.clients)
@@ -282,8 +285,8 @@ def run(args, folder: Path) -> dict:
                 runs.append(result)
                 log(f"run {n}: {json.dumps(result)}")
         finally:
-            ours.stop()
-            bare.stop()
+            for server in servers:
+                server.stop()
     return summary(runs, args)
 
 
