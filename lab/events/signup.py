@@ -61,7 +61,8 @@ def request_signup(event: Event, name: str, email: str, organisation: str,
 
 def signup_for(token: str) -> Signup:
     """Return the request a confirmation link points to, if it can still be confirmed."""
-    signup = db.session.scalar(select(Signup).where(Signup.token_hash == digest(token)))
+    signup = db.session.scalar(select(Signup).where(Signup.token_hash == digest(token))
+                               .execution_options(populate_existing=True))
     if signup is None:
         raise NotFound(_("Questo collegamento di conferma non esiste o i dati della richiesta "
                          "sono stati cancellati."))

@@ -101,3 +101,39 @@ def test_unconfirmed_requests_never_hold_a_seat_while_confirmations_race_registr
     assert [r.status for r in rows] == [Status.REGISTERED] * 20 + [Status.WAITING] * 40
     assert sorted(arrivals) == [r.id for r in rows[10:]]
     assert sum(r.is_guest for r in rows) == 25
+
+
+def test_a_link_clicked_twice_at_once_confirms_once_and_says_so_the_second_time(app, organiser):
+    from lab.events import signup
+    from lab.events.models import Signup
+    from lab.events.tokens import digest
+
+    event = publish(organiser, capacity=20)
+    db.session.add(Signup(event=event, name="Ospite", email="ospite@example.org",
+                          token_hash=digest("twice"), details={}, expires_at=event.starts_at))
+    event_id = event.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes, lock = [], threading.Lock()
+
+    def click():
+        with app.app_context():
+            # Both read the request before either takes the event's lock.
+            signup.signup_for("twice")
+            barrier.wait()
+            try:
+                outcome = signup.confirm_signup("twice").status
+            except signup.LinkClosed as closed:
+                outcome = closed.title
+            with lock:
+                outcomes.append(outcome)
+            db.session.remove()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["Collegamento già usato", Status.REGISTERED]
+    assert len(db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id)).all()) == 1
