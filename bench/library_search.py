@@ -423,8 +423,10 @@ def report_rows(runs: list[dict]) -> list[dict]:
         for r in run["queries"]:
             target = (f"p95 ≤ {r['p95_target_ms']} ms, ≥ {RATIO_TARGET}×"
                       if r["p95_target_ms"] else "—")
+            missed = [name for name, ok in (("p95", r["p95_met"]), ("ratio", r["ratio_met"]))
+                      if ok is False]
             met = ("—" if r["p95_met"] is None else
-                   "met" if r["p95_met"] and r["ratio_met"] else "NOT met")
+                   f"NOT met ({', '.join(missed)})" if missed else "met")
             rows.append({"measure": f"Search p95 ({where}): {r['query']}",
                          "ours": f"{r['p95_ms']} ms (p50 {r['p50_ms']})",
                          "baseline": f"LIKE p50 {r['naive_p50_ms']} ms", "ratio": f"{r['ratio']}×",

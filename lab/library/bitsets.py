@@ -4,10 +4,12 @@ What it saves, measured at 100,000 practices in one run of bench/library_search.
 "SQL facets" and "cold" columns beside the p50; bench/README.md, "Library search"):
 
 - facet counts: in SQL, one grouped query over the matching practices' facet rows took
-  230 ms with no query and 2,400 ms for a word found in every practice (SQLite, load 9);
-  as bitsets they are AND and popcount operations on 12.5 kB integers, under a millisecond;
+  450 ms with no query and 3,950 ms for a word found in every practice (SQLite, load 12),
+  while the whole page with the bitsets took 33-56 ms at p50: as bitsets the counts are AND
+  and popcount operations on 12.5 kB integers;
 - a search's ranked matches (``Matches``): the first request for a word found in every
-  practice took 480 ms on SQLite (bm25 over every match) and the next ones 22 ms at p50.
+  practice took 990 ms on SQLite and 1,190 ms on PostgreSQL (bm25 or ts_rank over every
+  match), the next ones 34 and 65 ms at p50.
 
 Each process builds its copy when it starts (``warm_up``) and again when the index's version
 token changes (``lab.library.index.mark_changed``, in the same transaction as the change):
