@@ -15,9 +15,9 @@ table gives the median of each and the median of the ratios, and beside them the
 server's process spent per request (from /proc), which the machine's load does not change. Signed-in pages send a session
 cookie in wrk's headers. Every response must be a 200: a run with another status fails.
 
-``--fast-paths`` skips wrk: it times the Pact's pages in process with each of the per-process
-caches of lab/pact/fragments.py emptied before every request, or kept, alternating (the figures
-in that module's docstring).
+``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
+parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes)
+emptied before every request, or kept, alternating (the figures in the comments beside them).
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
 page in process (Flask's test client) under cProfile, writes the stats to PATH and prints the
@@ -192,28 +192,41 @@ def in_process(folder: Path):
 
 
 def fast_paths(args, folder: Path) -> None:
-    """Time the Pact's pages with lab/pact/fragments.py's caches emptied or kept."""
+    """Time pages in process with each kept part emptied before every request, or kept,
+    alternating; CPU time per request, so that the machine's load does not count."""
     import time
 
     client = in_process(folder)
-    from lab.pact import fragments
+    from lab.core.layout import rendered_part
+    from lab.core.navigation import rendered_menu
+    from lab.pact import exports, fragments
 
     text = [fragments.text_html, fragments.rendered_text_in_force]
     standings = [fragments.rendered_standings, fragments.standings_today]
-    setups = {"neither kept": text + standings, "text kept": standings,
-              "map and table kept": text, "both kept": []}
-    for page in ("/pact", "/pact?as_of=2020-06-30", "/pact/versions/1"):
+    checks = [  # page, {setup: the caches emptied before each request}
+        ("/pact", {"neither kept": text + standings, "text kept": standings,
+                   "map and table kept": text, "both kept": []}),
+        ("/pact?as_of=2020-06-30", {"neither kept": text + standings, "both kept": []}),
+        ("/pact/versions/1", {"text emptied": text[:1], "text kept": []}),
+        ("/pact/ledger/1", {"QR code emptied": [exports.qr_svg], "QR code kept": []}),
+        ("/regions/piemonte", {"standing emptied": standings[1:], "standing kept": []}),
+        ("/regions", {"parts emptied": [rendered_part], "parts kept": []}),
+        ("/accessibility", {"footer and brand emptied": [rendered_part],
+                            "menu emptied": [rendered_menu], "both kept": []}),
+    ]
+    for page, setups in checks:
         client.get(page)
         times = {name: [] for name in setups}
         for _ in range(args.runs):
             for name, emptied in setups.items():
-                started = time.perf_counter()
+                started = time.process_time()
                 for _ in range(args.requests):
                     for cache in emptied:
                         cache.cache_clear()
                     assert client.get(page).status_code == 200
-                times[name].append((time.perf_counter() - started) / args.requests * 1000)
-        print(page, ", ".join(f"{name} {statistics.median(t):.1f} ms" for name, t in times.items()))
+                times[name].append((time.process_time() - started) / args.requests * 1000)
+        print(page, ", ".join(f"{name} {statistics.median(t):.2f} ms" for name, t in times.items()),
+              flush=True)
 
 
 def main() -> None:

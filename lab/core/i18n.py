@@ -36,7 +36,9 @@ def _parsed(identifier: str) -> Locale:
 
 # Templates call gettext some 20-50 times a page. Flask-Babel's own template callables find the
 # request's domain, locale and catalogue at every call; these look up the catalogue once per
-# locale (force_locale included, as for mail in the recipient's language).
+# locale (force_locale included, as for mail in the recipient's language). A small gain on every
+# page: 1.43 -> 1.30 ms of CPU for /accessibility, 2.38 -> 2.25 ms for /pact (the same process,
+# alternating the callables, median of 6 x 40 requests).
 @lru_cache(maxsize=8)
 def _catalogue(locale: Locale | None):
     return get_translations()

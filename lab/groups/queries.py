@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lab.accounts.models import Region, Role, RoleAssignment, User
 from lab.core.timeutil import utcnow
@@ -125,14 +125,14 @@ def groups_of(user: User) -> list[Group]:
 def coordinators(group: Group) -> list[Coordination]:
     return list(db.session.scalars(
         select(Coordination).where(Coordination.group_id == group.id, Coordination.ended_at.is_(None))
-        .options(selectinload(Coordination.user)).order_by(Coordination.started_at)))
+        .options(joinedload(Coordination.user)).order_by(Coordination.started_at)))
 
 
 def members_by_region(group: Group) -> list[tuple[Region | None, list[Membership]]]:
     """Group the current members by the region they represent, regions in alphabetical order."""
     members = db.session.scalars(
         select(Membership).where(Membership.group_id == group.id, Membership.status == ACTIVE)
-        .options(selectinload(Membership.user), selectinload(Membership.region)))
+        .options(joinedload(Membership.user), joinedload(Membership.region)))
     by_region: dict[Region | None, list[Membership]] = defaultdict(list)
     for membership in members:
         by_region[membership.region].append(membership)

@@ -36,7 +36,8 @@ def entry_document(row) -> dict:
 @lru_cache(maxsize=256)
 def qr_svg(url: str) -> str:
     """Draw the QR code of an address; the drawing depends on the address alone, so each is drawn
-    once per process: it was 3.9 of the 9 ms of CPU that an entry's page took."""
+    once per process: an entry's page took 8.5 ms of CPU drawing it, 4.6 ms keeping it
+    (``bench/pages.py --fast-paths``)."""
     return segno.make(url, error="m").svg_inline(scale=4, title=url, omitsize=True)
 
 

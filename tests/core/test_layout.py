@@ -53,3 +53,13 @@ def test_the_menu_marks_the_page_being_shown(client):
     assert 'class="nav-link" href="/groups"' in home
     assert 'class="nav-link active" href="/groups"' in groups
     assert 'class="nav-link" href="/"' in groups
+
+
+def test_the_regions_table_is_rendered_once_per_language_in_that_language(app, client):
+    rendered_part.cache_clear()
+    assert "accounts/_regions_table.html" in rendered_templates(app, client, "/regions")
+    assert "accounts/_regions_table.html" not in rendered_templates(app, client, "/regions")
+    assert 'href="/regions/piemonte">Piemonte</a>' in client.get("/regions").get_data(as_text=True)
+    client.set_cookie("lab_lang", "en")
+    english = client.get("/regions").get_data(as_text=True)
+    assert 'href="/regions/piemonte">Piedmont</a>' in english and "Autonomous province" in english
