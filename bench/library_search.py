@@ -140,8 +140,6 @@ def practice_row(p: SimpleNamespace) -> dict:
 
 def insert_batch(batch: list) -> None:
     """Insert a batch of practices, their parts and their index rows, as publication would."""
-    from sqlalchemy import insert
-
     from lab.extensions import db
     from lab.library import models
     from lab.library.index import (

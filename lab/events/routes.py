@@ -93,7 +93,7 @@ def event_ics(event_id: int):
 @login_required
 def edit(event_id: int):
     """Change an event's details."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     form = _event_form(event)
     if form.validate_on_submit():
         try:
@@ -112,7 +112,7 @@ def edit(event_id: int):
 @login_required
 def manage(event_id: int):
     """Show organisers the seats per region, the registrations and the waiting list."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     co_form = PersonForm()
     co_form.person.choices = [SelectChoice(p.id, p.full_name)
                            for p in queries.possible_co_organisers(event)]
@@ -131,7 +131,7 @@ def manage(event_id: int):
 @login_required
 def publish(event_id: int):
     """Publish a draft."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     attempt(lambda: services.publish_event(current_user, event), _("Evento pubblicato."))
     return _to_manage(event)
 
@@ -140,7 +140,7 @@ def publish(event_id: int):
 @login_required
 def cancel(event_id: int):
     """Cancel the event, with a reason sent to everyone registered."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     reason = CancelForm().reason.data or ""
     attempt(lambda: services.cancel_event(current_user, event, reason), _("Evento annullato."))
     return _to_manage(event)
@@ -150,7 +150,7 @@ def cancel(event_id: int):
 @login_required
 def add_organiser(event_id: int):
     """Name a co-organiser."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     person = db.session.get(User, PersonForm().person.data or 0)
     if person is None:
         raise NotFound(_("Persona non trovata."))
@@ -162,7 +162,7 @@ def add_organiser(event_id: int):
 @login_required
 def quotas(event_id: int):
     """Reserve seats for member regions."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     regions = _regions()
     form = quota_form(regions, {})
     if form.validate():
@@ -177,7 +177,7 @@ def quotas(event_id: int):
 @login_required
 def close_registration(event_id: int):
     """Stop taking registrations now."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     attempt(lambda: services.close_registration(current_user, event), _("Iscrizioni chiuse."))
     return _to_manage(event)
 
@@ -210,7 +210,7 @@ def cancel_registration(event_id: int, registration_id: int):
 @login_required
 def promote(event_id: int, registration_id: int):
     """Give a waiting person a seat."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     registration = queries.registration_in(event, registration_id)
     attempt(lambda: registrations.promote(current_user, registration), _("Persona iscritta."))
     return _to_manage(event)
@@ -220,7 +220,7 @@ def promote(event_id: int, registration_id: int):
 @login_required
 def add_session(event_id: int):
     """Add a session or a break to the agenda."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     form = SessionForm()
     if not form.validate_on_submit():
         flash(_("Controlla il titolo e gli orari della sessione."), "danger")
@@ -238,14 +238,10 @@ def add_session(event_id: int):
 @login_required
 def remove_session(event_id: int, session_id: int):
     """Take a session off the agenda."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     session = agenda.session_in(event, session_id)
     attempt(lambda: agenda.remove_session(current_user, session), _("Sessione tolta dal programma."))
     return _to_manage(event)
-
-
-def _managed(event_id: int):
-    return queries.event_managed_by(current_user, event_id)
 
 
 def _to_manage(event):

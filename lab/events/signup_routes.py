@@ -8,7 +8,6 @@ from lab.core.errors import DomainError
 from lab.core.forms import Form
 from lab.core.refusals import attempt, flash_outcome
 from lab.events import bp, queries, questions, registrations, signup
-from lab.events.routes import _managed
 from lab.events.signup_forms import (QUESTION_KINDS, QuestionForm, details_from, question_form,
                                      registration_form)
 from lab.extensions import limiter
@@ -106,7 +105,7 @@ def guest_cancel(token: str):
 @login_required
 def add_question(event_id: int):
     """Ask people registering one more question."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     form = question_form()
     if form.validate_on_submit():
         flash_outcome(lambda: questions.add_question(current_user, event, _draft(form)),
@@ -120,7 +119,7 @@ def add_question(event_id: int):
 @login_required
 def update_question(event_id: int, question_id: int):
     """Change a question of the registration form."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     question = questions.question_in(event, question_id)
     form = question_form(question)
     if form.validate_on_submit():
@@ -135,7 +134,7 @@ def update_question(event_id: int, question_id: int):
 @login_required
 def remove_question(event_id: int, question_id: int):
     """Take a question off the registration form, with its answers."""
-    event = _managed(event_id)
+    event = queries.event_managed_by(current_user, event_id)
     question = questions.question_in(event, question_id)
     attempt(lambda: questions.remove_question(current_user, question), _("Domanda tolta."))
     return redirect(url_for("events.manage", event_id=event.id, _anchor="questions-title"))
