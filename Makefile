@@ -45,6 +45,7 @@ test: setup
 
 # Every benchmark, at a size for a 2-core machine, as one Markdown table: see bench/README.md.
 bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/report.py
 
 # N gevent processes and the jobs' consumer behind nginx on PORT, against DATABASE_URL

@@ -30,7 +30,7 @@ MEMORY = ["--connections", "300", "--runs", "3"]
 CLUSTER = ["--size", "50", "--rate", "10", "--seconds", "5", "--runs", "3"]
 CHAOS = ["--messages", "2000"]
 VERIFY = ["--entries", "100000", "--runs", "3", "--profile", "never"]
-SEARCH = ["--sizes", "100000", "--database", "sqlite", "--requests", "10"]
+SEARCH = ["--sizes", "100000", "--databases", "sqlite,postgresql", "--requests", "10"]
 REGISTRATION = ["--people", "1000", "--clients", "100", "--runs", "3"]
 
 elapsed: list[str] = []  # what each script took, and the load average around it
