@@ -232,8 +232,12 @@
       ack.messages.forEach(add);
       markRead();  // what the page showed before the socket was there to say so
       showPresent(ack.present);
-      keepComposerInView();  // who is here may take a line more once joined
-      setStatus(T.connected, true);  // said once joined, with the page settled
+      // Who is here may take a line more once joined, and the web font, once loaded, may wrap
+      // the heading on one line more: the box to write is brought into view after both.
+      document.fonts.ready.then(function () {
+        keepComposerInView();
+        setStatus(T.connected, true);  // said once joined, with the page settled
+      });
       pending.forEach(function (_, key) { send(key); });  // same keys: stored once
     });
   });
