@@ -95,8 +95,10 @@ def post_message(author: User, room_id: int, body, client_key) -> Posted:
          "client_key": client_key, "body_source": body, "body_html": render_markdown(body),
          "html_version": RENDERER_VERSION, "created_at": utcnow()},
         author.full_name, _named_in(body, room, author.id))
-    db.session.rollback()  # the connection goes back to the pool while the writer works
-    payload = _writers.submit(room.id, draft, current_app._get_current_object().app_context)
+    # The connection goes back to the pool while the writer works (nothing loaded may be read
+    # after this: reading an expired attribute would take a connection again, for the wait).
+    db.session.rollback()
+    payload = _writers.submit(room_id, draft, current_app._get_current_object().app_context)
     if payload is not None:
         return Posted(payload, created=True)
     stored = _stored(room_id, author.id, client_key)  # meanwhile, through another process?
