@@ -127,3 +127,19 @@ def test_an_outsider_is_refused_and_nothing_is_stored(room, outsider):
     with pytest.raises(NotPermitted, match="Non fai parte"):
         messages.post_message(outsider, room.id, "Posso entrare?", uuid.uuid4().hex)
     assert stored(room) == []
+
+
+def test_a_send_waiting_for_the_rooms_writer_holds_no_database_connection(monkeypatch, room,
+                                                                           delegate):
+    """Hundreds of sends wait for a busy room's writer: holding a connection each, they took
+    the whole pool and the writer waited for one in vain."""
+    sender_session, held_while_waiting = db.session(), []
+    real_broadcast = messages.events.message_posted
+
+    def broadcast(*args):  # run by the writer while the sender waits
+        held_while_waiting.append(sender_session.in_transaction())
+        real_broadcast(*args)
+
+    monkeypatch.setattr(messages.events, "message_posted", broadcast)
+    messages.post_message(delegate, room.id, "Ciao", key())
+    assert held_while_waiting == [False]
