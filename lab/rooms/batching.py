@@ -11,6 +11,9 @@ batches of one, so nothing waits.
 The writer does not wait to be scheduled between batches, as a caller handed the writing would:
 on a busy process that wait was longer than the batch itself. One process's batches are in
 order; the database keeps the processes in order among themselves.
+
+Kept for its figure: in a room of 200 on PostgreSQL, 3.5-4.6 times the saturation throughput of
+one transaction per message, measured in the same run (bench/README.md, "The write path").
 """
 import threading
 from contextlib import AbstractContextManager

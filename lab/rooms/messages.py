@@ -3,6 +3,7 @@ import functools
 import math
 import re
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -74,53 +75,111 @@ def clean_body(body) -> str:
 def post_message(author: User, room_id: int, body, client_key) -> Posted:
     """Store a message, then send it to the room; a retried key returns the stored message.
 
-    Everything but the numbering is done here, by the author's own request; the room's writer
-    then numbers, inserts and commits the message with whatever else reached the room meanwhile,
-    and sends them in order after the commit (``_write``).
+    The author's request checks only the text and the key; the room's writer then does the
+    rest for everything that reached the room meanwhile (``_write``): the posting rule once per
+    author, the retried keys, the flood limit, the numbering, one commit, and the broadcast in
+    order. A waiting send holds no connection, and takes none from the writer.
     """
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
         raise DomainError(_("Il messaggio non ha una chiave valida."))
-    room = room_by_id(room_id)
-    check_may_post(author, room)
-    stored = _stored(room.id, author.id, client_key)
-    if stored is not None:  # a retry, not counted as flood
-        return Posted(message_json(stored), created=False)
-    wait = flood_wait(author.id)
-    if wait:
-        raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
-                            seconds=math.ceil(wait)), wait)
     draft = _Draft(
-        {"room_id": room.id, "author_id": author.id, "author_region_id": author.region_id,
+        {"room_id": room_id, "author_id": author.id, "author_region_id": author.region_id,
          "client_key": client_key, "body_source": body, "body_html": render_markdown(body),
          "html_version": RENDERER_VERSION, "created_at": utcnow()},
-        author.full_name, _named_in(body, room, author.id))
-    db.session.rollback()  # the connection goes back to the pool while the writer works
-    payload = _writers.submit(room.id, draft, current_app._get_current_object().app_context)
-    if payload is not None:
-        return Posted(payload, created=True)
-    stored = _stored(room_id, author.id, client_key)  # meanwhile, through another process?
+        author.full_name)
+    # The connection goes back to the pool while the writer works (nothing loaded may be read
+    # until the writer answers: reading an expired attribute would take a connection again).
+    db.session.rollback()
+    try:
+        outcome = _writers.submit(room_id, draft, current_app._get_current_object().app_context)
+    except (NotFound, NotPermitted):  # the writer's reading, in the platform's language:
+        check_may_post(author, room_by_id(room_id))  # the same rule read again, in the author's
+        raise
+    if isinstance(outcome, _Flooded):
+        raise RateLimited(_("Stai scrivendo troppo in fretta: attendi %(seconds)d secondi.",
+                            seconds=math.ceil(outcome.wait)), outcome.wait)
+    if outcome is not None:
+        return outcome
+    stored = _stored(room_id, draft.row["author_id"], client_key)  # meanwhile, by another process
     if stored is None:
         raise RuntimeError("the database refused the message")
     return Posted(message_json(stored), created=False)
 
 
-class _Draft(NamedTuple):
-    """A message checked and ready to store: its columns but ``seq``, and whom it mentions."""
+@dataclass
+class _Draft:
+    """A message ready to store: its columns but ``seq``, and (found by the writer) whom it names."""
 
     row: dict
     author_name: str
-    mentioned: list[int]
+    mentioned: list[int] = field(default_factory=list)
 
 
-def _write(room_id: int, drafts: list[_Draft]) -> list[dict | None]:
-    """Number, insert and commit the messages waiting for a room, then send them to it.
+class _Flooded(NamedTuple):
+    wait: float
+
+
+_NEW = object()  # the writer's mark for a draft to store
+
+
+def _write(room_id: int, drafts: list[_Draft]) -> list:
+    """Answer the messages waiting for a room; store the new ones and send them to the room.
 
     Group commit: the room's row is locked from the numbering to the commit, once for the
     batch rather than once for each message (the figures: bench/README.md, "The write path").
-    Returns each message as clients see it, or None if its key was stored meanwhile.
+    Returns for each message its ``Posted``, a refusal (an exception or ``_Flooded``), or None
+    if its key was stored meanwhile through another process.
     """
     db.session.rollback()  # the writer's previous batch may have ended on a read
+    try:
+        room = room_by_id(room_id)
+    except NotFound as missing:
+        return [missing] * len(drafts)
+    outcomes = _screen(room, drafts)
+    new = [draft for draft, outcome in zip(drafts, outcomes) if outcome is _NEW]
+    if any("@" in draft.row["body_source"] for draft in new):
+        people = room_people(room)
+        for draft in new:
+            draft.mentioned = _named_in(draft.row["body_source"], people, draft.row["author_id"])
+    stored = iter(_store(room_id, new))
+    return [next(stored) if outcome is _NEW else outcome for outcome in outcomes]
+
+
+def _screen(room: Room, drafts: list[_Draft]) -> list:
+    """Answer what is not a new message its author may post now; mark the rest ``_NEW``.
+
+    The posting rule is read once per author of the batch, then a retried key gets its stored
+    message (not counted as flood), then each message counts towards its author's flood limit.
+    """
+    refusals = {}
+    for author_id in {draft.row["author_id"] for draft in drafts}:
+        try:
+            check_may_post(db.session.get(User, author_id), room)
+        except NotPermitted as refusal:
+            refusals[author_id] = refusal
+    retried = {(message.author_id, message.client_key): message for message in db.session.scalars(
+        select(Message).where(Message.room_id == room.id, Message.client_key.in_(
+            [draft.row["client_key"] for draft in drafts])))}
+    outcomes = []
+    for draft in drafts:
+        author_id = draft.row["author_id"]
+        stored = retried.get((author_id, draft.row["client_key"]))
+        if author_id in refusals:
+            outcomes.append(refusals[author_id])
+        elif stored is not None:
+            outcomes.append(Posted(message_json(stored), created=False))
+        elif wait := flood_wait(author_id):
+            outcomes.append(_Flooded(wait))
+        else:
+            outcomes.append(_NEW)
+    return outcomes
+
+
+def _store(room_id: int, drafts: list[_Draft]) -> list[Posted | None]:
+    """Number, insert and commit new messages, then send them to the room in order."""
+    if not drafts:
+        return []
     try:
         _insert(room_id, drafts)
         db.session.commit()
@@ -128,14 +187,14 @@ def _write(room_id: int, drafts: list[_Draft]) -> list[dict | None]:
         db.session.rollback()
         if len(drafts) == 1:
             return [None]
-        return [payload for draft in drafts for payload in _write(room_id, [draft])]
+        return [posted for draft in drafts for posted in _store(room_id, [draft])]
     payloads = [new_message_json(draft.row, draft.author_name) for draft in drafts]
     for draft, payload in zip(drafts, payloads):
         events.message_posted(payload, draft.mentioned, draft.author_name,
                               room_titles(room_id) if draft.mentioned else None)
         if draft.mentioned:
             _tell_mentioned(room_id, payload["id"], draft.mentioned)
-    return payloads
+    return [Posted(payload, created=True) for payload in payloads]
 
 
 def _insert(room_id: int, drafts: list[_Draft]) -> None:
@@ -162,12 +221,12 @@ def _stored(room_id: int, author_id: int, client_key: str) -> Message | None:
         Message.client_key == client_key))
 
 
-def _named_in(body: str, room: Room, author_id: int) -> list[int]:
-    """Return the ids of the room's people a text names as @Full Name, its author left out."""
+def _named_in(body: str, people: list[User], author_id: int) -> list[int]:
+    """Return the ids of the people a text names as @Full Name, its author left out."""
     if "@" not in body:
         return []
     lowered = body.casefold()
-    people = sorted(room_people(room), key=lambda person: -len(person.full_name))
+    people = sorted(people, key=lambda person: -len(person.full_name))
     return [person.id for person in people if person.id != author_id and re.search(
         r"@" + re.escape(person.full_name.casefold()) + r"(?!\w)", lowered)]
 

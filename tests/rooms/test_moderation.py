@@ -24,3 +24,15 @@ def test_mute_notices_are_in_the_muted_persons_language(client, connect, room, d
     mute = db.session.scalar(select(Mute))
     client.post(f"/rooms/{room.id}/mutes/{mute.id}/lift")
     assert member.received("muted")[-1]["message"] == "You may post in this room again."
+
+
+def test_a_muted_member_is_refused_in_their_own_language(connect, room, delegate, coordinator):
+    """The room's writer reads the posting rule with no person's language; the refusal the
+    sender gets is in theirs."""
+    from lab.rooms import moderation
+
+    set_locales(**{delegate.email: "en"})
+    member = connect(delegate)
+    moderation.mute_member(coordinator, room, delegate, 30)
+    ack = member.send(room, "Posso parlare?")
+    assert ack["code"] == "forbidden" and ack["message"].startswith("A coordinator has muted you")

@@ -5,7 +5,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
 from lab.accounts.models import User
 from lab.core.errors import NotPermitted
@@ -127,3 +127,52 @@ def test_an_outsider_is_refused_and_nothing_is_stored(room, outsider):
     with pytest.raises(NotPermitted, match="Non fai parte"):
         messages.post_message(outsider, room.id, "Posso entrare?", uuid.uuid4().hex)
     assert stored(room) == []
+
+
+def test_a_send_waiting_for_the_rooms_writer_holds_no_database_connection(monkeypatch, room,
+                                                                           delegate):
+    """Hundreds of sends wait for a busy room's writer: holding a connection each, they took
+    the whole pool and the writer waited for one in vain."""
+    sender_session, held_while_waiting = db.session(), []
+    real_broadcast = messages.events.message_posted
+
+    def broadcast(*args):  # run by the writer while the sender waits
+        held_while_waiting.append(sender_session.in_transaction())
+        real_broadcast(*args)
+
+    monkeypatch.setattr(messages.events, "message_posted", broadcast)
+    messages.post_message(delegate, room.id, "Ciao", key())
+    assert held_while_waiting == [False]
+
+
+def test_concurrent_sends_run_no_statement_the_rooms_writer_could_run(app, room, delegate,
+                                                                      coordinator):
+    """Under saturation each waiting send read the posting rule itself, and those reads took
+    the pool's connections from the room's writer (0.5 messages a second): the writer reads
+    the rule once per author of its batch, and a send runs no statement of its own."""
+    room_id, people = room.id, [delegate.id, coordinator.id]
+    db.session.rollback()
+    senders, statements, acks = set(), [], []
+    start = threading.Barrier(8)
+
+    def count_statement(*_args):
+        statements.append(threading.get_ident() in senders)
+
+    def send(person_id: int, n: int) -> None:
+        with app.app_context():
+            author = db.session.get(User, person_id)  # as the socket's sign-in loads it
+            start.wait()
+            senders.add(threading.get_ident())
+            acks.append(messages.post_message(author, room_id, f"n. {n}", key()).payload["id"])
+
+    event.listen(db.engine, "before_cursor_execute", count_statement)
+    try:
+        threads = [threading.Thread(target=send, args=(people[n % 2], n)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_statement)
+    assert sorted(acks) == list(range(1, 9))
+    assert statements and not any(statements)  # the writer's, none of the senders'
