@@ -44,6 +44,6 @@ def rerender() -> None:
 @lab_cli.command("send-digests")
 def send_digests() -> None:
     """Mail each person who chose the daily digest their mentions of the last day (idempotent)."""
-    from lab.notifications.mails import send_digests as send
+    from lab.rooms.mentions import send_digests as send
 
     click.echo(f"Digests sent: {send()}")

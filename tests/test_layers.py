@@ -18,9 +18,6 @@ ROOMS_IMPORT = re.compile(r"^\s*(from lab\.rooms\b|import lab\.rooms\b|from lab 
 # The application's own assembly: the factory, its commands and the demo loader that calls
 # every domain's.
 ASSEMBLY = {"__init__.py", "cli.py", "demo.py"}
-# Listens to lab.rooms.signals.mentioned, sent from lab/rooms/messages.py; to be inverted with
-# the rooms' write path (the signal moving to the notifications, which the rooms may import).
-NOT_YET_INVERTED = {"notifications/mails.py"}
 
 
 def test_nothing_imports_the_rooms_but_the_application():
@@ -28,7 +25,7 @@ def test_nothing_imports_the_rooms_but_the_application():
                  if ROOMS_IMPORT.search(path.read_text())}
     offenders = {str(path) for path in importers
                  if path.parts[0] != "rooms" and str(path) not in ASSEMBLY}
-    assert offenders == NOT_YET_INVERTED
+    assert offenders == set()
 def test_the_pact_imports_no_events():
     """Events import the Pact and lend it their signing occasions (lab/pact/occasions.py)."""
     pact = CORE.parent / "pact"

@@ -7,4 +7,4 @@ from lab.core.navigation import add_nav_item, signed_in
 bp = Blueprint("rooms", __name__)
 add_nav_item("rooms.index", _l("Stanze"), order=30, visible=signed_in)
 
-from lab.rooms import routes  # noqa: E402,F401  (routes on bp)
+from lab.rooms import mentions, routes  # noqa: E402,F401  (routes on bp, mails on signals)
