@@ -74,7 +74,8 @@ def serve_bare() -> None:
     url = os.environ["BARE_DATABASE_URL"]
     engine = create_engine(url, **engine_options({
         "SQLALCHEMY_DATABASE_URI": url, "DATABASE_POOL_SIZE": Config.DATABASE_POOL_SIZE,
-        "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW}))
+        "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW,
+        "DATABASE_POOL_TIMEOUT": Config.DATABASE_POOL_TIMEOUT}))
     with engine.begin() as connection:
         connection.execute(text(BARE_TABLE))
     insert = text("INSERT INTO bare_registrations (event_id, person_id) VALUES (:event, :person)")
