@@ -76,6 +76,8 @@ class Config:
     # PostgreSQL connections per process (lab.core.database.engine_options).
     DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", 15))
     DATABASE_MAX_OVERFLOW = int(env("DATABASE_MAX_OVERFLOW", 5))
+    # Seconds a request waits for a free connection before it is answered 503 (busy).
+    DATABASE_POOL_TIMEOUT = float(env("DATABASE_POOL_TIMEOUT", 30))
     MAX_CONTENT_LENGTH = int(env("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
     UPLOAD_DIR = Path(env("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     NODE_MODULES_DIR = Path(env("NODE_MODULES_DIR", BASE_DIR / "node_modules"))

@@ -2,7 +2,8 @@
 
 One event with 300 seats, 5 of them reserved for each of the 21 regions; 1,000 real accounts
 (delegates with a mandate, spread over the regions, and some people of no region) each post the
-event page's "register" form once, 100 clients at a time (each client sends its people's
+event's registration form once (/events/<id>/join: the organiser's two questions, the
+needs and the consent to the public list), 100 clients at a time (each client sends its people's
 requests one after the other, on one keep-alive connection, as a browser would). The platform
 runs as in production (deploy/serve.py, one gevent process) on a scratch PostgreSQL database.
 In the same run, the same burst goes to a bare Flask endpoint under the same server stack
@@ -61,7 +62,7 @@ BARE_TABLE = ("CREATE TABLE IF NOT EXISTS bare_registrations (id bigserial PRIMA
 
 
 def serve_bare() -> None:
-    """Insert one row per POST to /events/<id>/register, in one transaction, and redirect."""
+    """Insert one row per POST to /events/<id>/join, in one transaction, and redirect."""
     from flask import Flask, redirect, request
     from gevent import pywsgi
     from sqlalchemy import create_engine, text
@@ -73,13 +74,14 @@ def serve_bare() -> None:
     url = os.environ["BARE_DATABASE_URL"]
     engine = create_engine(url, **engine_options({
         "SQLALCHEMY_DATABASE_URI": url, "DATABASE_POOL_SIZE": Config.DATABASE_POOL_SIZE,
-        "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW}))
+        "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW,
+        "DATABASE_POOL_TIMEOUT": Config.DATABASE_POOL_TIMEOUT}))
     with engine.begin() as connection:
         connection.execute(text(BARE_TABLE))
     insert = text("INSERT INTO bare_registrations (event_id, person_id) VALUES (:event, :person)")
     app = Flask("bare")
 
-    @app.post("/events/<int:event_id>/register")
+    @app.post("/events/<int:event_id>/join")
     def register(event_id: int):
         with engine.begin() as connection:
             connection.execute(insert, {"event": event_id, "person": int(request.form["person"])})
@@ -93,8 +95,8 @@ def serve_bare() -> None:
 def prepare(database: str, folder: Path, people: int, events: int) -> dict:
     """Migrate, create ``events`` events and ``people`` accounts, and sign everyone in.
 
-    Returns the events' ids, the regions' reserved seats and each person's id, session cookie
-    and CSRF token. About one person in ten has no region (an editorial board member).
+    Returns the events' ids with the form's answers to their questions, the regions' reserved
+    seats and each person's id, session cookie and CSRF token. About one person in ten has no region (an editorial board member).
     """
     from flask import session
     from flask_migrate import upgrade
@@ -105,8 +107,8 @@ def prepare(database: str, folder: Path, people: int, events: int) -> dict:
     from lab.accounts.models import Region, User
     from lab.accounts.signin import sign_in_browser
     from lab.core.timeutil import utcnow
-    from lab.events import services
-    from lab.events.models import Format, Kind
+    from lab.events import questions, services
+    from lab.events.models import Format, Kind, QuestionKind
     from lab.extensions import db
     from tests.factories import make_person
     from tests.rooms.cluster import SECRET
@@ -118,15 +120,23 @@ def prepare(database: str, folder: Path, people: int, events: int) -> dict:
         regions = db.session.scalars(select(Region).order_by(Region.slug)).all()
         organiser = make_person("organiser@events.example", "Organiser", "organiser")
         starts = utcnow() + timedelta(days=30)
-        event_ids = []
+        event_ids, answers = [], {}
         for n in range(events):
             event = services.create_event(organiser, services.EventDraft(
                 title=f"Forum {n}", kind=Kind.FORUM.value, format=Format.IN_PERSON.value,
                 starts_at=starts, ends_at=starts + timedelta(hours=8), venue="Torino",
                 capacity=SEATS))
             services.set_quotas(organiser, event, {region.id: REGION_SEATS for region in regions})
+            workshop = questions.add_question(organiser, event, questions.QuestionDraft(
+                "Laboratorio del pomeriggio", QuestionKind.CHOICE.value, "Welfare\nLavoro\nCasa",
+                required=True))
+            lunch = questions.add_question(organiser, event, questions.QuestionDraft(
+                "Resti a pranzo?", QuestionKind.YES_NO.value))
             services.publish_event(organiser, event)
             event_ids.append(event.id)
+            answers[event.id] = {f"question_{workshop.id}": "Lavoro",
+                                 f"question_{lunch.id}": questions.YES,
+                                 "accessibility": "", "dietary": "vegetariano"}
         accounts = []
         for n in range(people):
             if n % 10 == 9:
@@ -149,10 +159,10 @@ def prepare(database: str, folder: Path, people: int, events: int) -> dict:
                               "csrf": csrf})
     with app.app_context():
         db.engine.dispose()
-    return {"events": event_ids, "regions": region_count, "people": signed_in}
+    return {"events": event_ids, "answers": answers, "regions": region_count, "people": signed_in}
 
 
-async def _client(url: str, people: list[dict], path: str, out: list) -> None:
+async def _client(url: str, people: list[dict], path: str, form: dict, out: list) -> None:
     """One browser: its people's registrations one after the other, on one connection."""
     connector = aiohttp.TCPConnector(limit=1)
     async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
@@ -160,20 +170,21 @@ async def _client(url: str, people: list[dict], path: str, out: list) -> None:
         for person in people:
             sent = time.perf_counter()
             async with browser.post(url + path, allow_redirects=False,
-                                    data={"csrf_token": person["csrf"], "person": person["id"]},
+                                    data={**form, "csrf_token": person["csrf"], "person": person["id"],
+                                          **({"listed_publicly": "y"} if person["id"] % 2 else {})},
                                     headers={"Cookie": f"session={person['cookie']}"}) as answer:
                 await answer.read()
             out.append({"person": person["id"], "status": answer.status, "sent": sent,
                         "answered": time.perf_counter()})
 
 
-def burst(url: str, event_id: int, people: list[dict], clients: int) -> list[dict]:
-    """Send every person's registration, ``clients`` at a time; return each request's times."""
+def burst(url: str, event_id: int, form: dict, people: list[dict], clients: int) -> list[dict]:
+    """Post every person's registration form, ``clients`` at a time; return each request's times."""
     out: list[dict] = []
 
     async def everyone():
-        await asyncio.gather(*(_client(url, people[n::clients], f"/events/{event_id}/register",
-                                       out) for n in range(clients)))
+        await asyncio.gather(*(_client(url, people[n::clients], f"/events/{event_id}/join",
+                                       form, out) for n in range(clients)))
 
     asyncio.run(everyone())
     return out
@@ -270,13 +281,14 @@ def run(args, folder: Path) -> dict:
             servers += [start_bare(database, folder)]
             ours, bare = servers
             warm = setup["people"][:args.clients]  # the first event: templates, pools, caches
-            burst(ours.url, setup["events"][0], warm, args.clients)
-            burst(bare.url, 0, warm, args.clients)
+            form = setup["answers"]
+            burst(ours.url, setup["events"][0], form[setup["events"][0]], warm, args.clients)
+            burst(bare.url, 0, form[setup["events"][0]], warm, args.clients)
             runs = []
             for n, event_id in enumerate(setup["events"][1:], 1):
                 load = os.getloadavg()[0]
-                ours_requests = burst(ours.url, event_id, setup["people"], args.clients)
-                bare_requests = burst(bare.url, event_id, setup["people"], args.clients)
+                ours_requests = burst(ours.url, event_id, form[event_id], setup["people"], args.clients)
+                bare_requests = burst(bare.url, event_id, form[event_id], setup["people"], args.clients)
                 result = {"load_average": round(load, 2), "ours": latency(ours_requests),
                           "bare": latency(bare_requests),
                           "check": check(database, event_id, ours_requests, setup["regions"]),
@@ -335,10 +347,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3, help="alternating runs; figures are medians")
     parser.add_argument("--json", action="store_true", help="print only one JSON document")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args()
     log(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="lab-events-") as tmp:
-        result = run(args, Path(tmp))
+        if args.logs:
+            args.logs.mkdir(parents=True, exist_ok=True)
+        result = run(args, args.logs or Path(tmp))
     print(json.dumps(result))
     if not args.json:
         for row in result["rows"]:

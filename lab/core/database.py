@@ -16,7 +16,8 @@ def engine_options(config) -> dict:
     options = {"pool_pre_ping": True}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.update(pool_size=config["DATABASE_POOL_SIZE"],
-                       max_overflow=config["DATABASE_MAX_OVERFLOW"])
+                       max_overflow=config["DATABASE_MAX_OVERFLOW"],
+                       pool_timeout=config["DATABASE_POOL_TIMEOUT"])
     return options
 
 

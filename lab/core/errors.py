@@ -1,6 +1,7 @@
 """Domain errors and the error pages, in the user's language."""
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 
 
@@ -30,7 +31,8 @@ class Conflict(DomainError):
     status = 409
 
 
-ERROR_PAGES = (400, 403, 404, 405, 409, 413, 429, 500)
+ERROR_PAGES = (400, 403, 404, 405, 409, 413, 429, 500, 503)
+BUSY_RETRY_AFTER = 10  # seconds, in the Retry-After of a 503 answered when every connection is in use
 
 
 def _titles() -> dict[int, str]:
@@ -43,6 +45,7 @@ def _titles() -> dict[int, str]:
         413: _("File troppo grande"),
         429: _("Troppi tentativi"),
         500: _("Errore del server"),
+        503: _("Servizio molto carico"),
     }
 
 
@@ -56,6 +59,8 @@ def _explanations() -> dict[int, str]:
         413: _("Il file inviato supera la dimensione massima consentita."),
         429: _("Hai fatto troppi tentativi in poco tempo. Attendi qualche minuto e riprova."),
         500: _("Si è verificato un errore imprevisto. Il problema è stato registrato."),
+        503: _("In questo momento il servizio riceve troppe richieste insieme e la tua potrebbe "
+               "non essere stata completata. Riprova tra qualche secondo."),
     }
 
 
@@ -87,6 +92,14 @@ def init_app(app) -> None:
             return error
         message = error.description if error.code in (400, 403) and _is_custom(error) else None
         return render_error(error.code, message)
+
+    @app.errorhandler(PoolTimeout)
+    def handle_busy(error: PoolTimeout):
+        # Every database connection stayed in use for DATABASE_POOL_TIMEOUT seconds: an
+        # overload, not a fault of the code; say so, and when to try again.
+        app.logger.warning("No database connection free on %s: %s", request.path, error)
+        body, status = render_error(503)
+        return body, status, {"Retry-After": str(BUSY_RETRY_AFTER)}
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -26,6 +26,7 @@ from lab.extensions import db
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 5, 60, 3
 _PENDING = "lab.jobs.pending"  # the session's jobs that wait for its commit
 _WROTE = "lab.jobs.wrote"  # the session flushed changes in its current transaction
+_COMMITTED = "lab.jobs.committed"  # the jobs of a committed transaction, not yet handed over
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,13 @@ def _has_written(session) -> bool:
 
 
 # The one place that ties jobs to transactions. A savepoint's commit or rollback (rooms use
-# them) is not the end of the transaction: its jobs wait for the outermost one.
+# them) is not the end of the transaction: its jobs wait for the outermost one. A committed
+# transaction's jobs are handed over at its end, once its connection is back in the pool: a
+# job run at once (JOBS_IMMEDIATE) then takes a connection of its own, not a second one.
 @event.listens_for(db.session, "after_commit")
 def _after_commit(session) -> None:
     if not session.in_nested_transaction():
-        _hand_over(session.info.pop(_PENDING, []))
+        session.info[_COMMITTED] = session.info.pop(_PENDING, [])
 
 
 @event.listens_for(db.session, "after_rollback")
@@ -128,6 +131,7 @@ def _after_flush(session, _flush_context) -> None:
 def _after_transaction_end(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        _hand_over(session.info.pop(_COMMITTED, []))
     # A writing transaction closed without commit or rollback: say so loudly.
     if transaction.parent is None and session.info.get(_PENDING):
         dropped = session.info.pop(_PENDING)

@@ -3,12 +3,14 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale, gettext as _
 
+from lab.core import jobs
 from lab.core.links import external_url
 from lab.core.mail import send_mail
 from lab.core.timeutil import format_day, format_moment
 from lab.events.calendar import calendar_bytes
 from lab.events.models import Event, Registration, Signup
 from lab.events.tokens import new_token
+from lab.extensions import db
 
 LONG = "EEEE d MMMM y, HH:mm z"  # CLDR pattern: "venerdì 29 gennaio 2027, 09:30 CET"
 # The kinds of mail that go to people holding a seat: they carry the online link.
@@ -79,15 +81,32 @@ def notify(person, event: Event, kind: str, cancel_url: str | None = None) -> No
 
 
 def notify_registration(registration: Registration, kind: str) -> None:
-    """Queue the mail of that kind to whoever holds the registration.
+    """Ask for the mail of that kind to whoever holds the registration, once the caller commits.
 
-    A person without an account gets a fresh cancel link (only its hash is kept, so each mail
-    carries a new one); once their address is erased there is nobody to write to.
+    Only the registration's id goes to the queue: the mail and its calendar are built by the
+    job, outside the caller's transaction and the event's lock it may hold. A person without an
+    account gets a fresh cancel link: its hash is stored now, in the caller's transaction (each
+    mail's link replaces the previous ones), and the token itself travels with the job.
     """
+    db.session.flush()  # the new registration's id
+    token = None
+    if registration.user_id is None and registration.guest_email:
+        token, registration.cancel_token_hash = new_token()
+    jobs.enqueue(send_registration_mail, registration.id, kind, token)
+
+
+def _describe_registration_mail(registration_id: int, kind: str, token: str | None) -> str:
+    return f"event registration {registration_id}: {kind} mail"
+
+
+@jobs.job(describe=_describe_registration_mail)
+def send_registration_mail(registration_id: int, kind: str, token: str | None) -> None:
+    """Build and send a registration's mail; once a guest's address is erased there is nobody
+    to write to."""
+    registration = db.session.get(Registration, registration_id)
     if registration.user is not None:
         notify(registration.user, registration.event, kind)
     elif registration.guest_email:
-        token, registration.cancel_token_hash = new_token()
         notify(Guest(registration.guest_name or "", registration.guest_email), registration.event,
                kind, cancel_url=external_url("events.guest_cancel", token=token))
 

@@ -56,6 +56,26 @@ def test_a_released_savepoint_does_not_send_before_the_transaction_commits(smtp)
     assert smtp.messages == []
 
 
+_connections_in_use: list[int] = []
+
+
+@jobs.job(describe=lambda: "count the connections in use")
+def count_connections_in_use() -> None:
+    db.session.execute(select(1))
+    _connections_in_use.append(db.engine.pool.checkedout())
+
+
+def test_a_job_run_at_the_commit_takes_the_connection_its_transaction_gave_back():
+    # Run at once (JOBS_IMMEDIATE), a job reading the database must not hold a second
+    # connection while its caller's is still checked out: fifty such commits at once would
+    # exhaust the pool (tests/events/test_concurrency.py).
+    _connections_in_use.clear()
+    begin()
+    jobs.enqueue(count_connections_in_use)
+    db.session.commit()
+    assert _connections_in_use == [1]
+
+
 def test_mail_asked_for_after_the_commit_goes_out_at_once(smtp, delegate):
     # Reading the expired email after the fixture's commit opens a read-only transaction:
     # nothing in it for the mail to wait for.
