@@ -124,10 +124,13 @@ def _apply(question: Question, draft: QuestionDraft) -> None:
         if draft.kind == QuestionKind.CHOICE else ""
 
 
-def check_details(event: Event, details: Details) -> Details:
-    """Return the details cleaned up, or refuse a missing required answer or an unknown choice."""
+def check_details(asked: list[Question], details: Details) -> Details:
+    """Return the details cleaned up, or refuse a missing required answer or an unknown choice.
+
+    ``asked`` is the event's ``questions_of``, read by the caller once and before any lock.
+    """
     answers = {}
-    for question in questions_of(event):
+    for question in asked:
         value = (details.answers.get(question.id) or "").strip()
         name = f"question_{question.id}"
         if not value:
@@ -150,12 +153,12 @@ def check_details(event: Event, details: Details) -> Details:
                    details.listed_publicly)
 
 
-def apply_details(registration: Registration, details: Details) -> None:
-    """Store checked details on a registration, in the caller's transaction."""
+def apply_details(registration: Registration, details: Details, asked: list[Question]) -> None:
+    """Store checked details on a registration, in the caller's transaction (``asked`` as above)."""
     registration.accessibility_needs = details.accessibility
     registration.dietary_needs = details.dietary
     registration.listed_publicly = details.listed_publicly
-    known = {question.id for question in questions_of(registration.event)}
+    known = {question.id for question in asked}
     for question_id, value in details.answers.items():
         if question_id in known:  # a question removed since a guest filled in the form
             db.session.add(Answer(registration=registration, question_id=question_id, value=value))

@@ -3,9 +3,13 @@
 Every change of seats locks the event's row first (``SELECT ... FOR UPDATE`` on PostgreSQL;
 SQLite lets one writer in at a time anyway) and counts the seats under that lock, so two
 people never take the last seat and the waiting list keeps the order in which they arrived.
+The lock is held from the event's row to the commit: under it go only the row (with its
+quotas), one count of the seats and the inserts; questions and answers are read and checked
+before it.
 """
+from contextlib import contextmanager
+
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lab.accounts.audit import record
@@ -13,8 +17,8 @@ from lab.accounts.models import Role, User
 from lab.core.errors import Conflict, DomainError, NotPermitted
 from lab.core.timeutil import utcnow
 from lab.events import mails
-from lab.events.models import Event, Pool, Registration, Status
-from lab.events.questions import Details, apply_details, check_details
+from lab.events.models import Event, Pool, Question, Registration, Status
+from lab.events.questions import Details, apply_details, check_details, questions_of
 from lab.events.queries import can_manage, is_open_for_registration, registrations, seat_counts
 from lab.events.services import lock_event
 from lab.extensions import db
@@ -38,27 +42,23 @@ def register(actor: User, event: Event, person: User | None = None,
     """Take a seat for oneself, or a region admin for a delegate of their region; else wait.
 
     People registering themselves answer the organiser's questions (``details``); a region
-    admin registering a delegate cannot answer for them.
+    admin registering a delegate cannot answer for them. Everything that can be read or checked
+    before the event's lock is, so the lock is held for as few round trips as possible; a second
+    registration of the same person is refused by the partial unique index, at the insert.
     """
     person = person or actor
     if person.id != actor.id and not _may_register_for(actor, person):
         raise NotPermitted(_("Puoi iscrivere solo i delegati della tua regione."))
+    asked = questions_of(event)
     if person.id == actor.id:
-        details = check_details(event, details or Details())
+        details = check_details(asked, details or Details())
+    already = _("%(name)s è già iscritto a questo evento o in lista d'attesa.", name=person.full_name)
     event = lock_event(event)
     check_open(event)
-    if db.session.scalar(select(Registration.id).where(
-            Registration.event_id == event.id, Registration.user_id == person.id,
-            Registration.status.in_((Status.REGISTERED.value, Status.WAITING.value)))):
-        raise Conflict(_("%(name)s è già iscritto a questo evento o in lista d'attesa.",
-                         name=person.full_name))
     registration = Registration(event=event, user=person, region_id=person.region_id,
                                 registered_by_id=actor.id)
-    take_place(event, registration, actor)
-    if details is not None:
-        apply_details(registration, details)
-    commit_once(_("%(name)s è già iscritto a questo evento o in lista d'attesa.",
-                  name=person.full_name))
+    with refusing_doubles(already):
+        take_place(event, registration, actor, details, asked)
     return registration
 
 
@@ -70,8 +70,10 @@ def check_open(event: Event) -> None:
         raise DomainError(_("Le iscrizioni a questo evento non sono aperte."))
 
 
-def take_place(event: Event, registration: Registration, actor: User | None) -> None:
-    """Give a new registration a free seat, else a place on the waiting list; queue its mail.
+def take_place(event: Event, registration: Registration, actor: User | None,
+               details: Details | None, asked: list[Question]) -> None:
+    """Give a new registration a free seat, else a place on the waiting list, with its details
+    (if any); queue its mail.
 
     The caller holds the event's lock, so the seats counted here are the seats left.
     """
@@ -80,14 +82,19 @@ def take_place(event: Event, registration: Registration, actor: User | None) -> 
     registration.pool = pool.value if pool else None
     registration.seated_at = utcnow() if pool else None
     db.session.add(registration)
+    if details is not None:
+        apply_details(registration, details, asked)
     record("event.registered" if pool else "event.waitlisted", actor=actor,
            subject=registration.user, region_id=registration.region_id, event=event.id)
     mails.notify_registration(registration, "registered" if pool else "waiting")
 
 
-def commit_once(message: str) -> None:
-    """Commit a new registration; the partial unique indexes turn a double submission into ``message``."""
+@contextmanager
+def refusing_doubles(message: str):
+    """Write and commit a new registration; the partial unique indexes turn a second active
+    registration of the same person into ``message``."""
     try:
+        yield
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lab.accounts.audit import record
 from lab.accounts.models import User
@@ -48,9 +49,13 @@ NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue", "address", "format")
 
 
 def lock_event(event: Event) -> Event:
-    """Take the event's row lock (PostgreSQL) and reload it, so seat counts read under it are final."""
-    return db.session.scalars(select(Event).where(Event.id == event.id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    """Take the event's row lock (PostgreSQL) and reload it, so seat counts read under it are final.
+
+    Its quotas come in the same round trip (they change only under this lock too).
+    """
+    return db.session.scalars(select(Event).where(Event.id == event.id)
+                              .options(joinedload(Event.quotas)).with_for_update(of=Event)
+                              .execution_options(populate_existing=True)).unique().one()
 
 
 def create_event(actor: User, draft: EventDraft) -> Event:

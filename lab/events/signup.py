@@ -18,9 +18,9 @@ from lab.core.errors import Conflict, DomainError, NotFound
 from lab.core.timeutil import utcnow
 from lab.events import mails
 from lab.events.models import ACTIVE_STATUSES, Event, Registration, Signup
-from lab.events.questions import (Details, InvalidAnswer, apply_details, check_details,
+from lab.events.questions import (Details, InvalidAnswer, check_details, questions_of,
                                   retention_date)
-from lab.events.registrations import check_open, commit_once, release, take_place
+from lab.events.registrations import check_open, refusing_doubles, release, take_place
 from lab.events.services import lock_event
 from lab.events.tokens import digest, new_token
 from lab.extensions import db
@@ -46,7 +46,7 @@ def request_signup(event: Event, name: str, email: str, organisation: str,
         raise InvalidAnswer("name", _("Indica nome e cognome."))
     if "@" not in email:
         raise InvalidAnswer("email", _("Indica un indirizzo email valido."))
-    details = check_details(event, details)
+    details = check_details(questions_of(event), details)
     token, token_hash = new_token()
     hours = current_app.config["EVENT_SIGNUP_LINK_HOURS"]
     data = details.to_json() | {"organisation": organisation}
@@ -80,20 +80,20 @@ def signup_for(token: str) -> Signup:
 def confirm_signup(token: str) -> Registration:
     """Turn a confirmed request into a seat or a waiting place, in order of confirmation."""
     signup = signup_for(token)
+    asked = questions_of(signup.event)
     event = lock_event(signup.event)
     signup = signup_for(token)  # read again under the lock: a second click waits, then fails
     check_open(event)
+    already = _("L'indirizzo %(email)s è già iscritto a questo evento o in lista d'attesa.",
+                email=signup.email)
     if _already_registered(event, signup.email):
-        raise Conflict(_("L'indirizzo %(email)s è già iscritto a questo evento o in lista "
-                         "d'attesa.", email=signup.email))
+        raise Conflict(already)
     details = Details.from_json(signup.details)
     registration = Registration(event=event, guest_name=signup.name, guest_email=signup.email,
                                 guest_organisation=signup.details.get("organisation") or None)
-    take_place(event, registration, None)
-    apply_details(registration, details)
-    signup.confirmed_at, signup.registration, signup.details = utcnow(), registration, {}
-    commit_once(_("L'indirizzo %(email)s è già iscritto a questo evento o in lista d'attesa.",
-                  email=signup.email))
+    with refusing_doubles(already):
+        take_place(event, registration, None, details, asked)
+        signup.confirmed_at, signup.registration, signup.details = utcnow(), registration, {}
     return registration
 
 
