@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 
 from lab.core.errors import NotPermitted
 from lab.core.timeutil import utcnow
-from lab.events import questions, registrations, signup
-from lab.events.models import Answer, Question, Registration, Signup, Status
+from lab.events import questions, registrations, services, signup
+from lab.events.models import Answer, Pool, Question, Registration, Signup, Status
 from lab.events.questions import Details, InvalidAnswer, QuestionDraft
 from lab.extensions import db
 from tests.conftest import sign_in
@@ -199,3 +200,43 @@ def test_the_form_marks_the_unanswered_required_question(client, forum, asked, d
     assert unknown.status_code == 400 and "non è tra le opzioni" in unknown.get_data(as_text=True)
     done = client.post(f"/events/{forum.id}/join", data={f"question_{asked[1].id}": "Laboratorio A"})
     assert done.status_code == 302
+
+
+def test_registering_holds_the_event_lock_for_the_count_and_the_inserts_only(
+        forum, asked, organiser, piemonte, monkeypatch):
+    """Every round trip under the lock makes every other registration to the event wait."""
+    services.set_quotas(organiser, forum, {piemonte.id: 2})
+    under_lock, locked = [], []
+
+    def lock_and_watch(event):
+        locked.append(True)
+        return services.lock_event(event)
+
+    def watch(conn, cursor, statement, *args):
+        if locked:
+            words = statement.split()
+            under_lock.append(f"{words[0]} {words[words.index('FROM') + 1] if 'FROM' in words else words[2]}")
+
+    def unlocked(conn):
+        if locked:
+            under_lock.append("COMMIT")
+            locked.clear()
+
+    monkeypatch.setattr(registrations, "lock_event", lock_and_watch)
+    [person] = delegates("piemonte", 1)
+    sqlalchemy.event.listen(db.engine, "before_cursor_execute", watch)
+    sqlalchemy.event.listen(db.engine, "commit", unlocked)
+    try:
+        registration = registrations.register(person, forum, details=Details(
+            {asked[0].id: "Comune di Torino", asked[1].id: "Laboratorio A"}))
+    finally:
+        sqlalchemy.event.remove(db.engine, "before_cursor_execute", watch)
+        sqlalchemy.event.remove(db.engine, "commit", unlocked)
+    assert registration.pool == Pool.REGION
+    assert db.session.scalar(select(func.count()).select_from(Answer)
+                             .where(Answer.registration_id == registration.id)) == 2
+    # The row with its quotas, one count of the seats, then the inserts (in any order) and commit.
+    assert under_lock[:2] == ["SELECT events", "SELECT event_registrations"]
+    assert sorted(under_lock[2:-1]) == ["INSERT audit_entries", "INSERT event_answers",
+                                        "INSERT event_registrations"]
+    assert under_lock[-1] == "COMMIT"
