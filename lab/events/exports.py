@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from lab.core.timeutil import format_moment
 from lab.events.models import ACTIVE_STATUSES, Event, Pool, Registration, Status
-from lab.events.questions import answer_columns, answers_of
+from lab.events.questions import answer_columns, answers_of_each
 from lab.extensions import db
 
 
@@ -58,8 +58,9 @@ def roster_table(event: Event, filters: RosterFilters) -> tuple[list[str], list[
     header = [_("N."), _("Nome"), _("Email"), _("Regione"), _("Stato"), _("Posto"),
               _("Richiesta (ora italiana)"), _("Posto assegnato (ora italiana)"),
               _("Iscritto da"), _("Organizzazione (senza account)"), *answer_columns(event)]
-    rows = []
-    for registration in roster(event, filters):
+    rows, listed = [], roster(event, filters)
+    answers = answers_of_each(event, listed)
+    for registration in listed:
         by = registration.registered_by
         rows.append([
             registration.id, registration.name or "", registration.email or "",
@@ -68,7 +69,7 @@ def roster_table(event: Event, filters: RosterFilters) -> tuple[list[str], list[
             _local(registration.created_at), _local(registration.seated_at),
             by.full_name if by and by.id != registration.user_id else "",
             registration.guest_organisation or "",
-            *(text for _label, text in answers_of(registration))])
+            *(text for _label, text in answers[registration.id])])
     return header, rows
 
 

@@ -19,7 +19,7 @@ def registration_details():
     return {"public_participants": questions.public_participants,
             "retention_date": questions.retention_date, "event_questions": questions.questions_of,
             "question_form": question_form, "question_kinds": QUESTION_KINDS,
-            "answers_of": questions.answers_of, "answer_columns": questions.answer_columns}
+            "answers_of_each": questions.answers_of_each, "answer_columns": questions.answer_columns}
 
 
 def _signup_limit(scope: str, key_func=None):
