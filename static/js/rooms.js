@@ -213,6 +213,13 @@
     if (composer.getBoundingClientRect().bottom > window.innerHeight) { composer.scrollIntoView({block: "end"}); }
   }
   keepComposerInView();
+  // The page may still grow above the box after that (the web font wrapping the heading, the
+  // status line, who is here): until the person scrolls, touches or types, it stays in view.
+  var settling = new ResizeObserver(keepComposerInView);
+  settling.observe(document.body);
+  ["wheel", "touchstart", "pointerdown", "keydown"].forEach(function (type) {
+    window.addEventListener(type, function () { settling.disconnect(); }, {once: true, passive: true});
+  });
   var older = document.getElementById("room-older");
   if (older) { older.addEventListener("click", loadOlder); }
   panel.addEventListener("scroll", function () {
@@ -232,12 +239,7 @@
       ack.messages.forEach(add);
       markRead();  // what the page showed before the socket was there to say so
       showPresent(ack.present);
-      // Who is here may take a line more once joined, and the web font, once loaded, may wrap
-      // the heading on one line more: the box to write is brought into view after both.
-      document.fonts.ready.then(function () {
-        keepComposerInView();
-        setStatus(T.connected, true);  // said once joined, with the page settled
-      });
+      setStatus(T.connected, true);
       pending.forEach(function (_, key) { send(key); });  // same keys: stored once
     });
   });
