@@ -132,7 +132,10 @@ def measure(args, folder: Path) -> list[dict]:
             path = names.get(page, page)
             kind = "signed in" if page in SIGNED_IN else "public"
             cookie = None if kind == "public" else admin if path.startswith("/admin") else delegate
-            wrk(ours.url + path, 1, cookie)  # warm-up: templates compiled, caches filled
+            for _ in range(3):  # warm-up: templates compiled, caches filled (untimed: on a
+                # loaded machine a first request can take longer than a one-second wrk run)
+                cookies = {"session": cookie} if cookie else None
+                requests.get(ours.url + path, cookies=cookies, timeout=60).raise_for_status()
             runs = []
             for _ in range(args.runs):
                 runs.append((*wrk(ours.url + path, args.duration, cookie, ours),

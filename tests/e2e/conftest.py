@@ -24,7 +24,7 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT = 30
+START_TIMEOUT = 90  # seconds; starting takes about 4 s of CPU, several times that on a loaded machine
 DEMO_PASSWORD = "Laboratorio-demo-2019"
 # The Makefile's `db` and `demo` targets.
 SETUP_COMMANDS = [("db", "upgrade"), ("pact", "keygen"), ("lab", "seed-demo")]
