@@ -8,6 +8,10 @@ from, or stored in, them. The token itself is per visitor: it is taken out of th
 the visitor's own put back in on each request. Pages that the clock alone changes (what is
 upcoming, the day's representatives) are kept until the next such moment: the next midnight in
 Rome, or the earliest that ``add_clock`` functions give.
+
+Measured by bench/pages.py (wrk, no cookie: each request a new visitor; the previous commit then
+this one, load average 6-9): CPU per request 2.7-3.2 ms on every public page against 4.0-16.6
+ms rendered each time, 0.18-0.20 of the bare page's instead of 0.03-0.13 (bench/README.md).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
