@@ -49,6 +49,11 @@ def add_clock(next_change: Callable[[datetime], datetime | None]) -> None:
         _clocks.append(next_change)
 
 
+def forget_kept_pages() -> None:
+    """Drop every kept page (``bench/pages.py --fast-paths`` times the parts beneath them)."""
+    _pages.clear()
+
+
 def kept_for_visitors(view):
     """Serve the view's page to visitors from the pages kept under the public data's version."""
 
