@@ -17,7 +17,9 @@ cookie in wrk's headers. Every response must be a 200: a run with another status
 
 ``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
 parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes)
-emptied before every request, or kept, alternating (the figures in the comments beside them).
+emptied before every request, or kept, alternating (the figures in the comments beside them);
+the whole pages kept for visitors (lab/core/pagecache.py) are emptied before every request but
+in the setups named "page kept".
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
 page in process (Flask's test client) under cProfile, writes the stats to PATH and prints the
@@ -202,11 +204,17 @@ def fast_paths(args, folder: Path) -> None:
     client = in_process(folder)
     from lab.core.layout import rendered_part
     from lab.core.navigation import rendered_menu
+    from lab.core.pagecache import forget_kept_pages
     from lab.pact import exports, fragments
+
+    class KeptPages:  # emptied before every request but in "page kept", so the parts beneath count
+        cache_clear = staticmethod(forget_kept_pages)
 
     text = [fragments.text_html, fragments.rendered_text_in_force]
     standings = [fragments.rendered_standings, fragments.standings_today]
     checks = [  # page, {setup: the caches emptied before each request}
+        ("/pact", {"page emptied": [KeptPages], "page kept": []}),
+        ("/events", {"page emptied": [KeptPages], "page kept": []}),
         ("/pact", {"neither kept": text + standings, "text kept": standings,
                    "map and table kept": text, "both kept": []}),
         ("/pact?as_of=2020-06-30", {"neither kept": text + standings, "both kept": []}),
@@ -222,6 +230,8 @@ def fast_paths(args, folder: Path) -> None:
         times = {name: [] for name in setups}
         for _ in range(args.runs):
             for name, emptied in setups.items():
+                if name != "page kept":
+                    emptied = [KeptPages, *emptied]
                 started = time.process_time()
                 for _ in range(args.requests):
                     for cache in emptied:

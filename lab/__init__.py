@@ -34,7 +34,8 @@ def _load_config(app: Flask, config, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from lab.core import database, i18n, jobs, requestlog, security  # database sets SQLite pragmas
+    # database sets SQLite pragmas; changes moves the public data's version at commits
+    from lab.core import changes, database, i18n, jobs, requestlog, security  # noqa: F401
     from lab.extensions import csrf, db, limiter, login_manager, migrate
     from lab.library.index import outside_models
 

@@ -2,10 +2,12 @@
 from flask import render_template
 
 from lab.accounts import bp, services
+from lab.core.pagecache import kept_for_visitors
 from lab.core.timeutil import rome_today
 
 
 @bp.get("/regions")
+@kept_for_visitors
 def regions():
     """List the 21 members of the Conference of Regions."""
     return render_template("accounts/regions.html")
@@ -17,6 +19,7 @@ bp.add_app_template_global(services.all_regions, "all_regions")
 
 
 @bp.get("/regions/<slug>")
+@kept_for_visitors
 def region(slug: str):
     """Show a region's current delegates and who holds signatory authority."""
     region = services.region_by_slug(slug)

@@ -1,7 +1,7 @@
-"""The core's one table: background jobs that failed every attempt."""
+"""The core's tables: background jobs that failed every attempt, and the public data's version."""
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import BigInteger, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lab.core.timeutil import utcnow
@@ -23,3 +23,16 @@ class JobFailure(db.Model):
 
     def __repr__(self) -> str:
         return f"<JobFailure {self.id} {self.job}>"
+
+
+class DataVersion(db.Model):
+    """The public data's version: one row, moved by every commit that changes what a public page
+    may show (lab/core/changes.py), so that pages kept under it are never served stale."""
+
+    __tablename__ = "data_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"<DataVersion {self.version}>"

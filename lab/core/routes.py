@@ -10,6 +10,7 @@ from flask_login import login_required
 from sqlalchemy import text
 
 from lab.core import bp
+from lab.core.pagecache import kept_for_visitors
 from lab.core.text import check_text, check_texts
 from lab.extensions import db
 
@@ -38,6 +39,7 @@ def refuse_invalid_text():
 
 
 @bp.get("/")
+@kept_for_visitors
 def home():
     """Show what the Laboratory is and where to start."""
     return render_template("core/home.html")
@@ -51,6 +53,7 @@ def welcome():
 
 
 @bp.get("/accessibility")
+@kept_for_visitors
 def accessibility():
     """Show the accessibility statement."""
     return render_template("core/accessibility.html")

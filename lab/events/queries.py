@@ -1,9 +1,9 @@
 """Reading events: the public list, who organises, who holds a seat and who waits."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from lab.accounts.models import Region, User
@@ -85,6 +85,17 @@ def upcoming_events(limit: int = 3) -> list[Event]:
     return list(db.session.scalars(
         select(Event).where(Event.state == State.PUBLISHED.value, Event.ends_at > utcnow())
         .order_by(Event.starts_at, Event.id).limit(limit)))
+
+
+def next_change(now: datetime) -> datetime | None:
+    """The next moment after ``now`` when an event that is not a draft starts or ends, or opens
+    or closes its registrations: what pages show of events changes then with no write."""
+    columns = (Event.starts_at, Event.ends_at, Event.registration_opens_at,
+               Event.registration_closes_at)
+    moments = db.session.execute(select(*(func.min(case((column > now, column)))
+                                          for column in columns))
+                                 .where(Event.state != State.DRAFT.value)).one()
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def all_public_events() -> list[Event]:

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from lab.accounts.models import Region, User
 from lab.core.errors import DomainError, NotFound
 from lab.core.forms import Form
+from lab.core.pagecache import add_clock, kept_for_visitors
 from lab.core.params import date_arg, id_arg, page_arg
 from lab.core.refusals import attempt
 from lab.core.security import permission_required
@@ -22,6 +23,10 @@ from lab.groups.queries import all_groups
 organiser_required = permission_required(lambda user: user.is_organiser)
 
 
+# Lists of events change when an event starts or ends, or its registrations open or close.
+add_clock(queries.next_change)
+
+
 @bp.app_context_processor
 def upcoming():
     """Let the home page show the next events, and every page name kinds and formats."""
@@ -30,6 +35,7 @@ def upcoming():
 
 
 @bp.get("/events")
+@kept_for_visitors
 def index():
     """List public events, upcoming first, with filters by kind, region, group and month."""
     kind = request.args.get("kind") or None

@@ -8,6 +8,7 @@ from lab.accounts.forms import ButtonForm
 from lab.accounts.models import User
 from lab.core.errors import DomainError
 from lab.core.i18n import shown_name
+from lab.core.pagecache import kept_for_visitors
 from lab.core.refusals import attempt
 from lab.core.security import platform_admin_required
 from lab.extensions import db
@@ -32,6 +33,7 @@ def theme_groups():
 
 
 @bp.get("/groups")
+@kept_for_visitors
 def index():
     """List the working groups with their members and regions, the person's own first."""
     return render_template("groups/index.html", summaries=queries.group_summaries(),
@@ -57,6 +59,7 @@ def new():
 
 
 @bp.get("/groups/<slug>")
+@kept_for_visitors
 def show(slug: str):
     """Show a group's purpose, coordinators, members by region and what they share."""
     group = queries.group_by_slug(slug)

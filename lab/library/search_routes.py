@@ -3,6 +3,7 @@ from flask import render_template, request
 from flask_babel import get_locale, lazy_gettext as _l
 
 from lab.core.navigation import add_nav_item
+from lab.core.pagecache import kept_for_visitors
 from lab.core.params import page_arg
 from lab.library import bp
 from lab.library.index import Facet
@@ -13,6 +14,7 @@ add_nav_item("library.index", _l("Buone pratiche"), order=25)
 
 
 @bp.get("/library")
+@kept_for_visitors
 def index():
     """Search the published practices and narrow them down by facets."""
     search = SearchRequest(

@@ -10,12 +10,14 @@ from lab.accounts.twofactor_routes import refused, throttle_codes
 from lab.core.csv import csv_response
 from lab.core.errors import DomainError
 from lab.core.links import external_url
+from lab.core.pagecache import kept_for_visitors
 from lab.core.params import date_arg
 from lab.pact import bp, exports, fragments, keys, ledger, occasions, services, versions
 from lab.pact.forms import SignForm, WithdrawForm
 
 
 @bp.get("")
+@kept_for_visitors
 def register():
     """Show the Pact in force, who adheres to it, and the map of Italy by status."""
     as_of = date_arg("as_of")
@@ -34,6 +36,7 @@ def pact_standing(region):
 
 
 @bp.get("/versions/<int:number>")
+@kept_for_visitors
 def version(number: int):
     """Show one version of the Pact and what changed from the one before."""
     shown = versions.version_by_number(number)
@@ -103,6 +106,7 @@ def withdraw():
 
 
 @bp.get("/ledger/<int:seq>")
+@kept_for_visitors
 def entry(seq: int):
     """Show one register entry, its hashes, how to verify it and its QR code."""
     shown = services.entry_by_seq(seq)

@@ -99,3 +99,11 @@ def test_xss_payloads_in_the_url_are_reflected_as_text(client, payload):
     notices = html[html.index("</form>"):html.index('<div class="row">')]
     assert dangers(notices) == []
     assert f'value="{escape(payload.strip())}"' in html or "troppo lunga" in html
+
+
+def test_a_published_practice_shows_on_the_kept_search_page_at_the_next_request(client):
+    publish("Custodia sociale", "Gli anziani soli della città.", region="piemonte")
+    assert "Emporio solidale" not in page(client, "/library")
+    assert "Emporio solidale" not in page(client, "/library")  # now the kept page
+    publish("Emporio solidale", "Famiglie in povertà.", region="toscana")
+    assert "Emporio solidale" in page(client, "/library")
