@@ -17,7 +17,7 @@ from lab.extensions import db
 
 PRIVATE_TABLES = frozenset({
     "data_versions", "user_sessions", "two_factor_settings", "recovery_codes", "invitations",
-    "audit_entries", "notification_settings", "job_failures", "room_messages",
+    "audit_entries", "notification_settings", "job_failures", "rooms", "room_messages",
     "room_message_edits", "room_read_states", "room_mutes", "room_mentions",
 })
 _CHANGED = "public_data_changed"  # in Session.info until the transaction ends

@@ -1,6 +1,7 @@
 """Public pages kept whole for visitors: served until the public data's version moves, never
 personal, each visitor with their own CSRF token."""
 import re
+import uuid
 from datetime import timedelta
 
 import flask
@@ -11,12 +12,14 @@ from sqlalchemy import create_engine, update
 from sqlalchemy.orm import Session
 
 from lab.core import pagecache
-from lab.core.changes import MOVE_VERSION
+from lab.core.changes import MOVE_VERSION, public_version
 from lab.core.timeutil import utcnow
 from lab.events import queries as event_queries
 from lab.extensions import db
 from lab.groups import services as groups
 from lab.groups.models import Group
+from lab.rooms import messages
+from lab.rooms import services as rooms
 from tests.conftest import sign_in
 from tests.events.conftest import publish
 from tests.factories import make_person
@@ -80,6 +83,18 @@ def test_a_new_member_shows_on_the_group_page(app, client, group, delegate):
     groups.set_open(make_person("root@example.org", "Root", "platform_admin"), group, True)
     groups.ask_to_join(delegate, group)
     assert "Dario Delegato" in rendered(app, client, f"/groups/{group.slug}")[0]
+
+
+def test_a_message_in_a_room_leaves_the_kept_pages(app, client, group, delegate):
+    """Numbering a room's messages writes the room's row: no public page shows it, and a chat
+    moving the version would also queue every room's commits on its row."""
+    groups.set_open(make_person("root@example.org", "Root", "platform_admin"), group, True)
+    groups.ask_to_join(delegate, group)
+    rendered(app, client, "/groups")
+    version = public_version()
+    messages.post_message(delegate, rooms.group_room(group).id, "Buongiorno a tutti", uuid.uuid4().hex)
+    assert public_version() == version
+    assert not rendered(app, client, "/groups")[1]
 
 
 def test_a_new_representative_shows_on_the_region_page(app, client):
