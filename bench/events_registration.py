@@ -85,11 +85,10 @@ def serve_bare() -> None:
     from gevent import pywsgi
     from sqlalchemy import create_engine, text
 
-    from tests.rooms.cluster import SECRET
-
     from config import Config
     from deploy.serve import listener
     from lab.core.database import engine_options
+    from tests.rooms.cluster import SECRET
 
     url = os.environ["BARE_DATABASE_URL"]
     engine = create_engine(url, **engine_options({
