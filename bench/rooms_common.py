@@ -76,6 +76,13 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux): unlike its wall time, the machine's
+    load does not change it."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 class CpuMeter:
     """CPU time used by a process, and the share of the machine left idle, over an interval."""
 
@@ -85,10 +92,8 @@ class CpuMeter:
 
     def _readings(self) -> tuple[float, float, float]:
         ticks = os.sysconf("SC_CLK_TCK")
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        process = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         cpu = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        return time.time(), process, (cpu[3] + cpu[4]) / ticks / os.cpu_count()  # idle + iowait
+        return time.time(), cpu_seconds(self.pid), (cpu[3] + cpu[4]) / ticks / os.cpu_count()  # idle + iowait
 
     def start(self) -> None:
         self._began = self._readings()

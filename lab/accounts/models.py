@@ -134,6 +134,8 @@ class User(UserMixin, db.Model):
 
     @property
     def has_signatory_authority(self) -> bool:
+        if not self.is_delegate:  # the roles come with the person; the mandates cost a query
+            return False
         mandate = self.current_mandate()
         return mandate is not None and self.has_role(Role.DELEGATE, mandate.region_id)
 

@@ -104,21 +104,22 @@ def note_requirement(user: User) -> Standing:
     if not is_required(user):
         return Standing(False, None)
     if settings is None or settings.required_since is None:
-        settings = _start_grace(user, settings)
+        return Standing(False, _start_grace(user, settings) + GRACE)
     return Standing(False, settings.required_since + GRACE)
 
 
-def _start_grace(user: User, settings: TwoFactor | None) -> TwoFactor:
+def _start_grace(user: User, settings: TwoFactor | None) -> datetime:
+    """Start the grace period now and return its start, without reading back what was written."""
     if settings is None:
         settings = TwoFactor(user_id=user.id)
         db.session.add(settings)
-    settings.required_since = utcnow()
+    since = settings.required_since = utcnow()
     try:
         db.session.commit()
     except IntegrityError:  # a request of the same person's got there first
         db.session.rollback()
-        settings = settings_of(user)
-    return settings
+        return settings_of(user).required_since
+    return since
 
 
 # --- setting it up ----------------------------------------------------------------------------

@@ -95,7 +95,10 @@ def hold_until_enrolled():
     """Remind people who must set it up; past the grace period, keep them on the set-up page."""
     if request.endpoint in OPEN_WHILE_LOCKED or not current_user.is_authenticated:
         return None
-    standing = twofactor.note_requirement(current_user._get_current_object())
+    person = current_user._get_current_object()
+    if not twofactor.is_required(person):  # most people: their roles say so, nothing to read
+        return None
+    standing = twofactor.note_requirement(person)
     g.two_factor_deadline = standing.deadline
     if standing.locked:
         return redirect(url_for("accounts.two_factor"))

@@ -38,10 +38,11 @@ def free_pool(event: Event, region_id: int | None) -> Pool | None:
 
 
 def register(actor: User, event: Event, person: User | None = None,
-             details: Details | None = None) -> Registration:
+             details: Details | None = None, asked: list[Question] | None = None) -> Registration:
     """Take a seat for oneself, or a region admin for a delegate of their region; else wait.
 
-    People registering themselves answer the organiser's questions (``details``); a region
+    People registering themselves answer the organiser's questions (``details``; ``asked``, the
+    event's ``questions_of``, if the caller has read them already for its form); a region
     admin registering a delegate cannot answer for them. Everything that can be read or checked
     before the event's lock is, so the lock is held for as few round trips as possible; a second
     registration of the same person is refused by the partial unique index, at the insert.
@@ -49,7 +50,8 @@ def register(actor: User, event: Event, person: User | None = None,
     person = person or actor
     if person.id != actor.id and not _may_register_for(actor, person):
         raise NotPermitted(_("Puoi iscrivere solo i delegati della tua regione."))
-    asked = questions_of(event)
+    if asked is None:
+        asked = questions_of(event)
     if person.id == actor.id:
         details = check_details(asked, details or Details())
     already = _("%(name)s è già iscritto a questo evento o in lista d'attesa.", name=person.full_name)

@@ -45,7 +45,8 @@ def join(event_id: int):
                 sent = signup.request_signup(event, form.name.data, form.email.data,
                                              form.organisation.data, details_from(form, asked))
                 return render_template("events/signup_sent.html", event=event, signup=sent)
-            registrations.register(current_user, event, details=details_from(form, asked))
+            registrations.register(current_user, event, details=details_from(form, asked),
+                                   asked=asked)
         except questions.InvalidAnswer as error:
             form[error.field].errors.append(error.message)
         except DomainError as error:
@@ -55,7 +56,9 @@ def join(event_id: int):
         else:
             flash(_("Richiesta registrata: trovi qui sotto se hai un posto o sei in lista d'attesa."),
                   "success")
-            return redirect(url_for("events.show", event_id=event.id))
+            # The route's own id: the committed event's attributes are expired, reading them
+            # would cost a query.
+            return redirect(url_for("events.show", event_id=event_id))
     status = refusal.status if refusal else (400 if form.errors else 200)
     return render_template("events/join.html", event=event, form=form, questions=asked,
                            guest=guest, refusal=refusal,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import sqlalchemy
 from sqlalchemy import select
 
 from lab.accounts import twofactor
@@ -165,6 +166,39 @@ def test_delegates_may_go_without_it(client, delegate):
     page = client.get("/account").get_data(as_text=True)
     assert "obbligatorio" not in page
     assert twofactor.settings_of(delegate) is None
+
+
+def tables_read(client, url: str) -> list[str]:
+    """The tables a signed-in page's request reads from, in order."""
+    read = []
+
+    def watch(conn, cursor, statement, *args):
+        words = statement.split()
+        if words[0] == "SELECT":
+            read.append(words[words.index("FROM") + 1])
+
+    sqlalchemy.event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sqlalchemy.event.remove(db.engine, "before_cursor_execute", watch)
+    return read
+
+
+@pytest.mark.parametrize("role", ["organiser", "delegate"])
+def test_the_check_reads_nothing_of_people_it_is_not_required_of(client, role, request):
+    """Their roles say so: no two-factor settings are read, and no mandates unless delegates."""
+    person = request.getfixturevalue(role)
+    sign_in(client, person)
+    read = tables_read(client, "/regions")
+    assert "two_factor_settings" not in read
+    assert ("mandates" in read) == (role == "delegate")
+
+
+def test_starting_the_grace_period_reads_nothing_back(client, signatory):
+    sign_in(client, signatory)
+    assert tables_read(client, "/regions").count("two_factor_settings") == 1
+    assert twofactor.settings_of(signatory).required_since is not None
 
 
 @pytest.mark.parametrize("role", ["admin", "region_admin", "signatory"])

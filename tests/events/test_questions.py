@@ -240,3 +240,29 @@ def test_registering_holds_the_event_lock_for_the_count_and_the_inserts_only(
     assert sorted(under_lock[2:-1]) == ["INSERT audit_entries", "INSERT event_answers",
                                         "INSERT event_registrations"]
     assert under_lock[-1] == "COMMIT"
+
+
+def test_registering_through_the_form_reads_the_questions_once_and_nothing_after_the_commit(
+        client, forum, asked, delegate, job_queue):
+    """The form's questions serve the check too; the redirect needs no reload of the event (the
+    mail waits in the queue, as in production)."""
+    sign_in(client, delegate)
+    url, form, statements = f"/events/{forum.id}", {f"question_{asked[1].id}": "Laboratorio A"}, []
+
+    def watch(conn, cursor, statement, *args):
+        words = statement.split()
+        statements.append(f"{words[0]} {words[words.index('FROM') + 1] if 'FROM' in words else words[2]}")
+
+    def committed(conn):
+        statements.append("COMMIT")
+
+    sqlalchemy.event.listen(db.engine, "before_cursor_execute", watch)
+    sqlalchemy.event.listen(db.engine, "commit", committed)
+    try:
+        done = client.post(f"{url}/join", data=form)
+    finally:
+        sqlalchemy.event.remove(db.engine, "before_cursor_execute", watch)
+        sqlalchemy.event.remove(db.engine, "commit", committed)
+    assert done.status_code == 302 and done.headers["Location"].endswith(url)
+    assert statements.count("SELECT event_questions") == 1
+    assert statements[-1] == "COMMIT", statements
