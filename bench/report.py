@@ -24,13 +24,13 @@ BENCH = Path(__file__).resolve().parent
 
 # Sizes meant to finish in about 15 minutes together on an idle 2-core machine; every script
 # that compares with a baseline runs 3 alternating runs and reports their medians.
-PAGES = ["--runs", "3", "--duration", "2"]
-FANOUT = ["--sizes", "50", "200", "--seconds", "2", "--runs", "3"]
+PAGES = ["--runs", "3", "--duration", "1"]
+FANOUT = ["--sizes", "50", "200", "--seconds", "1", "--runs", "3"]
 MEMORY = ["--connections", "300", "--runs", "3"]
 CLUSTER = ["--size", "50", "--rate", "10", "--seconds", "5", "--runs", "3"]
 CHAOS = ["--messages", "2000"]
 VERIFY = ["--entries", "100000", "--runs", "3", "--profile", "never"]
-SEARCH = ["--sizes", "100000", "--databases", "sqlite,postgresql", "--requests", "10"]
+SEARCH = ["--sizes", "10000", "--databases", "sqlite,postgresql", "--requests", "10"]
 REGISTRATION = ["--people", "1000", "--clients", "100", "--runs", "3"]
 
 elapsed: list[str] = []  # what each script took, and the load average around it
