@@ -140,7 +140,7 @@ def wrk(url: str, duration: int, cookie: str | None, server=None) -> tuple[float
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"{url}:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), cpu / requests * 1000
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), cpu / max(requests, 1) * 1000
 
 
 def cpu_seconds(server) -> float:
