@@ -9,6 +9,7 @@ from lab.core.errors import NotPermitted
 from lab.extensions import db
 from lab.rooms import services
 from lab.rooms.models import Mention, Message, MessageEdit
+from tests.conftest import statements_run
 from tests.rooms.conftest import key
 
 
@@ -137,3 +138,16 @@ def test_extra_rooms_opened_by_coordinators(group, coordinator, delegate):
     titles = [e.room.title() for e in services.rooms_for(delegate)]
     assert titles == ["Tutto il Laboratorio", "Dati aperti regionali", "Preparazione del Forum"]
     assert services.can_read(delegate, extra)
+
+
+def test_a_page_of_messages_comes_with_its_authors_and_regions_in_one_statement(
+        connect, room, delegate, coordinator):
+    connect(delegate).send(room, "uno")
+    connect(coordinator).send(room, "due")
+    room_id = room.id
+    db.session.remove()
+    with statements_run() as statements:
+        page, _ = services.messages_before(services.room_by_id(room_id), None)
+        shown = [(m.author.full_name, m.author_region.name_it) for m in page]
+    assert shown == [("Dario Delegato", "Piemonte"), ("Cora Coordina", "Toscana")]
+    assert len(statements) == 2  # the room, then its messages with their authors and regions
