@@ -29,6 +29,17 @@ def test_room_page_shows_messages_and_the_composer(client, connect, room, delega
     assert "socket.io.min.js" in html and "js/rooms.js" in html
 
 
+def test_the_texts_for_the_rooms_script_follow_the_language_of_each_request(client, room, delegate):
+    sign_in(client, delegate)
+    italian = "Connesso: i messaggi arrivano in tempo reale."
+    assert italian in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    client.set_cookie("lab_lang", "en")
+    english = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert "Connected: messages arrive in real time." in english and italian not in english
+    client.delete_cookie("lab_lang")
+    assert italian in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+
+
 def test_outsider_cannot_open_the_room(client, room, outsider):
     sign_in(client, outsider)
     assert client.get(f"/rooms/{room.id}").status_code == 403
