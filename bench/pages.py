@@ -16,7 +16,8 @@ server's process spent per request (from /proc), which the machine's load does n
 cookie in wrk's headers. Every response must be a 200: a run with another status fails.
 
 ``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
-parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes)
+parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes, a
+room's message items, the audit log's labels and the moments' text)
 emptied before every request, or kept, alternating (the figures in the comments beside them).
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
@@ -270,10 +271,15 @@ def sample(client, page: str, args, interval: float = 0.0005) -> None:
 
 
 def profiled_client(folder: Path, page: str):
-    """A test client and the page's path; signed in (the demo delegate, or the admin for the
-    audit log) when ``page`` is one of the signed-in pages."""
-    client = in_process(folder)
+    """A test client and the page's path, signed in as wrk's runs are for a signed-in page."""
+    return client_for(in_process(folder), page)
+
+
+def client_for(client, page: str):
+    """``client``, or for a signed-in page a new client of the same app signed in as wrk's
+    runs are (the demo delegate, or the admin for the audit log); and the page's path."""
     if page in SIGNED_IN or page.startswith(("/rooms", "/admin")):
+        client = client.application.test_client()
         email = "admin" if page.startswith("/admin") else "delegato.piemonte"
         form = client.get("/sign-in").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
@@ -297,10 +303,13 @@ def fast_paths(args, folder: Path) -> None:
     alternating; CPU time per request, so that the machine's load does not count."""
     import time
 
-    client = in_process(folder)
+    anonymous = in_process(folder)
+    from lab.accounts.audit import _labels
     from lab.core.layout import rendered_part
     from lab.core.navigation import rendered_menu
+    from lab.core.timeutil import _formatted_moment
     from lab.pact import exports, fragments
+    from lab.rooms.serialize import rendered_item
 
     text = [fragments.text_html, fragments.rendered_text_in_force]
     standings = [fragments.rendered_standings, fragments.standings_today]
@@ -314,8 +323,13 @@ def fast_paths(args, folder: Path) -> None:
         ("/regions", {"parts emptied": [rendered_part], "parts kept": []}),
         ("/accessibility", {"footer and brand emptied": [rendered_part],
                             "menu emptied": [rendered_menu], "both kept": []}),
+        ("{room}", {"messages' items emptied": [rendered_item, _formatted_moment],
+                    "texts for rooms.js emptied": [rendered_part], "both kept": []}),
+        ("/admin/audit", {"labels emptied": [_labels], "moments emptied": [_formatted_moment],
+                          "both kept": []}),
     ]
     for page, setups in checks:
+        client, page = client_for(anonymous, page)
         client.get(page)
         times = {name: [] for name in setups}
         for _ in range(args.runs):
