@@ -17,8 +17,8 @@ cookie in wrk's headers. Every response must be a 200: a run with another status
 
 ``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
 parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes, a
-room's message items, the audit log's labels and the moments' text)
-emptied before every request, or kept, alternating (the figures in the comments beside them).
+room's message items, the audit log's labels, the moments' text) emptied before every request,
+or kept, alternating (the figures in the comments beside them); signed in for signed-in pages.
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
 page in process (Flask's test client, signed in as wrk's runs are for a signed-in page) under
