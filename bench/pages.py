@@ -16,14 +16,17 @@ server's process spent per request (from /proc), which the machine's load does n
 cookie in wrk's headers. Every response must be a 200: a run with another status fails.
 
 ``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
-parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes)
-emptied before every request, or kept, alternating (the figures in the comments beside them);
-the whole pages kept for visitors (lab/core/pagecache.py) are emptied before every request but
+parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes, a
+room's message items, the audit log's labels, the moments' text) emptied before every request,
+or kept, alternating (the figures in the comments beside them); signed in for signed-in pages.
+The whole pages kept for visitors (lab/core/pagecache.py) are emptied before every request but
 in the setups named "page kept".
 
 ``--profile PATH`` skips wrk: it builds the same data, serves ``--requests`` requests to one
-page in process (Flask's test client) under cProfile, writes the stats to PATH and prints the
-top costs.
+page in process (Flask's test client, signed in as wrk's runs are for a signed-in page) under
+cProfile, writes the stats to PATH and prints the top costs. ``--sample`` does the same with a
+CPU-time sampler instead (every 0.5 ms of the process's CPU, ``ITIMER_PROF``), which does not
+slow what it measures, and prints the platform's own functions by CPU ms per request.
 """
 from __future__ import annotations
 
@@ -40,9 +43,12 @@ import cProfile  # noqa: E402
 import json  # noqa: E402
 import pstats  # noqa: E402
 import re  # noqa: E402
+import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +75,45 @@ def serve_bare() -> None:
     pywsgi.WSGIServer(listener("127.0.0.1", int(os.environ["PORT"])), app, log=None).serve_forever()
 
 
+# The room page shows a full page of messages (rooms.services.PAGE_SIZE is 50): a third plain
+# text, the others with Markdown and addresses, as a discussion has them.
+ROOM_MESSAGES = [
+    "Buongiorno a tutti, ci vediamo giovedì per il confronto sulle politiche di prossimità.",
+    ("Ho caricato la **scheda** del progetto: la trovate su https://example.org/schede/12 con i "
+     "dati del *2023*."),
+    ("Tre punti per la prossima riunione:\n\n1. il calendario dei forum\n2. le schede delle "
+     "Regioni\n3. il glossario comune"),
+    "Grazie! Per la Toscana interviene la collega delle botteghe della salute.",
+    ("Vedi il [documento di sintesi](https://example.org/sintesi) e in particolare la `tabella "
+     "B`:\n\n> le case di comunità aperte nel 2024"),
+]
+
+
+def add_room_messages(count: int = 60) -> None:
+    """Store ``count`` messages in the Laboratory's room, written by the demo delegates in turn
+    (run with the benchmark's environment: ``PAGES_ADD_MESSAGES=1``)."""
+    from sqlalchemy import select
+
+    from lab import create_app
+    from lab.accounts.models import Role, RoleAssignment, User
+    from lab.core.markup import render_markdown
+    from lab.extensions import db
+    from lab.rooms.models import Message
+    from lab.rooms.services import laboratory_room
+
+    with create_app().app_context():
+        room = laboratory_room()
+        authors = list(db.session.scalars(select(User).join(User.role_assignments).where(
+            RoleAssignment.role == Role.DELEGATE.value).order_by(User.id)))
+        for n in range(count):
+            author, body = authors[n % len(authors)], ROOM_MESSAGES[n % len(ROOM_MESSAGES)]
+            room.last_seq += 1
+            db.session.add(Message(room_id=room.id, seq=room.last_seq, author_id=author.id,
+                                   author_region_id=author.region_id, client_key=f"bench-{n}",
+                                   body_source=body, body_html=render_markdown(body)))
+        db.session.commit()
+
+
 def prepare(folder: Path) -> dict:
     """Migrate an SQLite database in ``folder``, load the demo data, return the environment
     (with the demo accounts' password, as seed-demo prints it)."""
@@ -82,6 +127,8 @@ def prepare(folder: Path) -> dict:
         out = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT,
                              env=env, check=True, capture_output=True, text=True).stdout
     env["DEMO_PASSWORD"] = re.search(r"password: (\S+)", out).group(1)
+    subprocess.run([sys.executable, __file__], cwd=ROOT, env={**env, "PAGES_ADD_MESSAGES": "1"},
+                   check=True)
     return env
 
 
@@ -96,7 +143,7 @@ def wrk(url: str, duration: int, cookie: str | None, server=None) -> tuple[float
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"{url}:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), cpu / requests * 1000
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), cpu / max(requests, 1) * 1000
 
 
 def cpu_seconds(server) -> float:
@@ -125,13 +172,12 @@ def measure(args, folder: Path) -> list[dict]:
         admin = session_cookie(ours.url, "admin@laboratorio.example", env["DEMO_PASSWORD"])
         delegate = session_cookie(ours.url, "delegato.piemonte@laboratorio.example",
                                   env["DEMO_PASSWORD"])
-        rooms_page = requests.get(ours.url + "/rooms", cookies={"session": delegate}).text
-        names = {"{group}": re.search(r'href="(/groups/[a-z0-9-]+)"',
-                                      requests.get(ours.url + "/groups").text).group(1),
-                 "{room}": re.search(r'href="(/rooms/\d+)"', rooms_page).group(1)}
+        def get(path, cookie=None):
+            return requests.get(ours.url + path, cookies={"session": cookie} if cookie else None).text
+
         rows = []
         for page in args.pages:
-            path = names.get(page, page)
+            path = looked_up(page, get, delegate)
             kind = "signed in" if page in SIGNED_IN else "public"
             cookie = None if kind == "public" else admin if path.startswith("/admin") else delegate
             for _ in range(3):  # warm-up: templates compiled, caches filled (untimed: on a
@@ -148,6 +194,16 @@ def measure(args, folder: Path) -> list[dict]:
     finally:
         ours.stop()
         bare.stop()
+
+
+def looked_up(page: str, get, delegate) -> str:
+    """The path of ``page``: for ``{group}`` the first group listed, for ``{room}`` the
+    delegate's first room (``get(path, cookie)`` returns a page's text)."""
+    if page == "{group}":
+        return re.search(r'href="(/groups/[a-z0-9-]+)"', get("/groups")).group(1)
+    if page == "{room}":
+        return re.search(r'href="(/rooms/\d+)"', get("/rooms", delegate)).group(1)
+    return page
 
 
 def row(path: str, kind: str, runs: list[tuple[float, float, float, float]]) -> dict:
@@ -170,22 +226,73 @@ def format_row(r: dict) -> str:
 
 
 def profile(args, folder: Path) -> None:
-    """Serve ``args.requests`` requests to ``args.page`` in process under cProfile."""
-    client = in_process(folder)
+    """Serve ``args.requests`` requests to ``args.page`` in process under cProfile, or under the
+    CPU sampler (``--sample``); signed in as wrk's runs are for a signed-in page."""
+    client, page = profiled_client(folder, args.page)
     for _ in range(3):
-        assert client.get(args.page).status_code == 200
+        assert client.get(page).status_code == 200, page
+    if args.sample:
+        return sample(client, page, args)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.requests):
-        client.get(args.page)
+        client.get(page)
     profiler.disable()
     profiler.dump_stats(args.profile)
     stats = pstats.Stats(args.profile)
     total = stats.total_tt
-    print(f"{args.requests} requests to {args.page}: {total / args.requests * 1000:.2f} ms each "
+    print(f"{args.requests} requests to {page}: {total / args.requests * 1000:.2f} ms each "
           f"under cProfile; stats in {args.profile}")
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
+
+
+def sample(client, page: str, args, interval: float = 0.0005) -> None:
+    """Print the platform's functions (and the templates) by CPU ms per request, cumulative."""
+    seen, samples = Counter(), [0]
+
+    def on_tick(_signum, frame):
+        samples[0] += 1
+        names = set()
+        while frame is not None:
+            code = frame.f_code
+            if str(ROOT / "lab") in code.co_filename or code.co_filename.endswith(".html"):
+                names.add(f"{Path(code.co_filename).name}:{code.co_name}")
+            frame = frame.f_back
+        seen.update(names)
+
+    signal.signal(signal.SIGPROF, on_tick)
+    started = time.process_time()
+    signal.setitimer(signal.ITIMER_PROF, interval, interval)
+    for _ in range(args.requests):
+        client.get(page)
+    signal.setitimer(signal.ITIMER_PROF, 0, 0)
+    cpu = (time.process_time() - started) / args.requests * 1000
+    per_sample = cpu / max(samples[0], 1)  # the ticks' share of the CPU time, per request
+    print(f"{args.requests} requests to {page}: {cpu:.2f} ms of CPU each, "
+          f"{samples[0]} samples; cumulative ms per request:")
+    for name, count in seen.most_common(args.top):
+        print(f"{count * per_sample:8.2f}  {name}")
+
+
+def profiled_client(folder: Path, page: str):
+    """A test client and the page's path, signed in as wrk's runs are for a signed-in page."""
+    return client_for(in_process(folder), page)
+
+
+def client_for(client, page: str):
+    """``client``, or for a signed-in page a new client of the same app signed in as wrk's
+    runs are (the demo delegate, or the admin for the audit log); and the page's path."""
+    if page in SIGNED_IN or page.startswith(("/rooms", "/admin")):
+        client = client.application.test_client()
+        email = "admin" if page.startswith("/admin") else "delegato.piemonte"
+        form = client.get("/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        assert client.post("/sign-in", data={
+            "email": f"{email}@laboratorio.example", "password": os.environ["DEMO_PASSWORD"],
+            "csrf_token": token}).status_code == 302
+    return client, looked_up(page, lambda path, cookie: client.get(path).get_data(as_text=True),
+                             None)
 
 
 def in_process(folder: Path):
@@ -201,11 +308,14 @@ def fast_paths(args, folder: Path) -> None:
     alternating; CPU time per request, so that the machine's load does not count."""
     import time
 
-    client = in_process(folder)
+    anonymous = in_process(folder)
+    from lab.accounts.audit import _labels
     from lab.core.layout import rendered_part
     from lab.core.navigation import rendered_menu
     from lab.core.pagecache import forget_kept_pages
+    from lab.core.timeutil import _formatted_moment
     from lab.pact import exports, fragments
+    from lab.rooms.serialize import rendered_item
 
     class KeptPages:  # emptied before every request but in "page kept", so the parts beneath count
         cache_clear = staticmethod(forget_kept_pages)
@@ -224,8 +334,13 @@ def fast_paths(args, folder: Path) -> None:
         ("/regions", {"parts emptied": [rendered_part], "parts kept": []}),
         ("/accessibility", {"footer and brand emptied": [rendered_part],
                             "menu emptied": [rendered_menu], "both kept": []}),
+        ("{room}", {"messages' items emptied": [rendered_item, _formatted_moment],
+                    "texts for rooms.js emptied": [rendered_part], "both kept": []}),
+        ("/admin/audit", {"labels emptied": [_labels], "moments emptied": [_formatted_moment],
+                          "both kept": []}),
     ]
     for page, setups in checks:
+        client, page = client_for(anonymous, page)
         client.get(page)
         times = {name: [] for name in setups}
         for _ in range(args.runs):
@@ -254,7 +369,9 @@ def main() -> None:
     parser.add_argument("--fast-paths", action="store_true",
                         help="time the Pact's pages with its caches emptied or kept instead")
     parser.add_argument("--profile", metavar="PATH", help="profile one page in process instead")
-    parser.add_argument("--page", default="/pact", help="the page --profile requests")
+    parser.add_argument("--page", default="/pact", help="the page --profile requests ({room} too)")
+    parser.add_argument("--sample", action="store_true",
+                        help="with --profile: sample CPU time every 0.5 ms instead of cProfile")
     parser.add_argument("--requests", type=int, default=50,
                         help="requests under --profile, and in each run of --fast-paths")
     parser.add_argument("--top", type=int, default=25, help="rows of --profile's listings")
@@ -283,5 +400,7 @@ def main() -> None:
 if __name__ == "__main__":
     if os.environ.get("PAGES_SERVE_BARE"):
         serve_bare()
+    elif os.environ.get("PAGES_ADD_MESSAGES"):
+        add_room_messages()
     else:
         main()

@@ -6,12 +6,13 @@ The suite runs on SQLite by default and on PostgreSQL and Redis when ``TEST_DATA
 import contextvars
 import itertools
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from lab import create_app
 from lab.core import jobs
@@ -199,3 +200,18 @@ def sign_in_with_code(client, user, code, password=None):
     response = client.post("/sign-in/code", data={"code": code})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+@contextmanager
+def statements_run():
+    """Collect the SQL statements the block sends to the database, in order."""
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

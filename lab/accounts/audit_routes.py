@@ -3,7 +3,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from lab.accounts import bp
-from lab.accounts.audit import AuditFilter, action_label, known_actions, visible_entries
+from lab.accounts.audit import AuditFilter, action_labeller, known_actions, visible_entries
 from lab.accounts.services import all_regions
 from lab.core.params import date_arg, id_arg, page_arg
 from lab.core.security import admin_required
@@ -25,6 +25,7 @@ def log():
     regions = all_regions()
     if not current_user.is_platform_admin:
         regions = [r for r in regions if r.id in current_user.administered_region_ids()]
+    label = action_labeller()
     return render_template("accounts/admin/audit.html", entries=entries, has_more=has_more,
-                           audit_filter=audit_filter, regions=regions, action_label=action_label,
-                           actions=sorted(known_actions(), key=action_label))
+                           audit_filter=audit_filter, regions=regions, action_label=label,
+                           actions=sorted(known_actions(), key=label))

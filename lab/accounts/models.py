@@ -73,6 +73,7 @@ class User(UserMixin, db.Model):
     mandates: Mapped[list["Mandate"]] = relationship(
         back_populates="user", foreign_keys="Mandate.user_id", order_by="Mandate.starts_on"
     )
+    two_factor: Mapped["TwoFactor | None"] = relationship()
 
     # The sign-in session this object was loaded through (lab.accounts.sessions): its secret
     # token goes into the session and remember-me cookies, its id marks the person's sockets.

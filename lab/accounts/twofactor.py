@@ -73,7 +73,8 @@ def authenticator(settings: TwoFactor) -> pyotp.TOTP:
 # --- who must use it, and by when -------------------------------------------------------------
 
 def settings_of(user: User) -> TwoFactor | None:
-    return db.session.get(TwoFactor, user.id)
+    """Return the person's settings, loaded with their sign-in session on each request."""
+    return user.two_factor
 
 
 def is_enabled(user: User) -> bool:
@@ -111,8 +112,7 @@ def note_requirement(user: User) -> Standing:
 def _start_grace(user: User, settings: TwoFactor | None) -> datetime:
     """Start the grace period now and return its start, without reading back what was written."""
     if settings is None:
-        settings = TwoFactor(user_id=user.id)
-        db.session.add(settings)
+        settings = user.two_factor = TwoFactor(user_id=user.id)
     since = settings.required_since = utcnow()
     try:
         db.session.commit()
@@ -140,8 +140,7 @@ def begin_enrolment(user: User) -> str:
     """Give the person a new secret for their app; it counts once a first code confirms it."""
     settings = settings_of(user)
     if settings is None:
-        settings = TwoFactor(user_id=user.id)
-        db.session.add(settings)
+        settings = user.two_factor = TwoFactor(user_id=user.id)
     if settings.enabled_at is not None:
         raise DomainError(_("L'accesso in due passaggi è già attivo."))
     secret = pyotp.random_base32()

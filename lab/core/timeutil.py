@@ -1,5 +1,6 @@
 """Time helpers: the database stores naive UTC; pages show Europe/Rome."""
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -48,8 +49,17 @@ def format_moment(moment: datetime, pattern: str | None = None, seconds: bool = 
     ``pattern`` (a CLDR pattern) is for pages that say the zone once, such as an agenda.
     """
     pattern = pattern or ("d MMM y, HH:mm:ss z" if seconds else "d MMM y, HH:mm z")
+    return _formatted_moment(moment, pattern, get_locale())
+
+
+# Kept by all that makes the text (moment, pattern, language): pages show the same moments again
+# and again (a room's latest messages, the audit log's entries). 50 moments cost 2.93 ms of CPU
+# formatted each time, 0.42 ms kept (the same process, alternating 7 x 20 pages, load 7.3);
+# /admin/audit 19.4 ms formatted each time, 16.6 ms kept (bench/pages.py --fast-paths).
+@lru_cache(maxsize=4096)
+def _formatted_moment(moment: datetime, pattern: str, locale) -> str:
     return babel_dates.format_datetime(moment.replace(tzinfo=UTC), pattern, tzinfo=ROME,
-                                       locale=get_locale())
+                                       locale=locale)
 
 
 def format_day(value: date | datetime, style: str = "medium") -> str:

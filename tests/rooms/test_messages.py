@@ -9,6 +9,7 @@ from lab.core.errors import NotPermitted
 from lab.extensions import db
 from lab.rooms import services
 from lab.rooms.models import Mention, Message, MessageEdit
+from tests.conftest import statements_run
 from tests.rooms.conftest import key
 
 
@@ -96,8 +97,8 @@ def test_unread_counts_skip_ones_own_and_deleted_messages(connect, room, delegat
     for n in range(3):
         writer.send(room, f"altro {n}")
     writer.emit("delete", {"room": room.id, "id": 4})
-    unread, _ = services.unread_counts(delegate, [room.id])
-    assert unread == {room.id: 2}
+    [entry] = [e for e in services.rooms_for(delegate) if e.room.id == room.id]
+    assert entry.unread == 2
     reader.emit("read", {"room": room.id, "id": 2})
     reader.emit("read", {"room": room.id, "id": 1})  # never moves back
     assert services.last_read(delegate, room) == 2
@@ -137,3 +138,16 @@ def test_extra_rooms_opened_by_coordinators(group, coordinator, delegate):
     titles = [e.room.title() for e in services.rooms_for(delegate)]
     assert titles == ["Tutto il Laboratorio", "Dati aperti regionali", "Preparazione del Forum"]
     assert services.can_read(delegate, extra)
+
+
+def test_a_page_of_messages_comes_with_its_authors_in_one_statement(connect, room, delegate,
+                                                                   coordinator):
+    connect(delegate).send(room, "uno")
+    connect(coordinator).send(room, "due")
+    room_id = room.id
+    db.session.remove()
+    with statements_run() as statements:
+        page, _ = services.messages_before(services.room_by_id(room_id), None)
+        shown = [(m.author.full_name, m.body_source) for m in page]
+    assert shown == [("Dario Delegato", "uno"), ("Cora Coordina", "due")]
+    assert len(statements) == 2  # the room, then its messages with their authors

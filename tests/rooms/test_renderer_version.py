@@ -70,3 +70,19 @@ def test_an_edit_records_the_renderer_version(connect, room, delegate):
     assert sender.emit("edit", {"room": room.id, "id": seq, "body": "Dopo"})["ok"]
     row = stored_row(room, seq)
     assert (row.body_html, row.html_version) == ("<p>Dopo</p>", RENDERER_VERSION)
+
+
+def test_the_room_page_shows_the_stored_html_without_rendering_it_again(client, room, delegate):
+    seq = posted(room, delegate)
+    set_row(room, seq, "<p>as stored</p>", RENDERER_VERSION)
+    sign_in(client, delegate)
+    page = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert "<p>as stored</p>" in page and "<strong>a tutti</strong>" not in page
+
+
+def test_the_room_page_renders_stale_html_again(client, room, delegate):
+    seq = posted(room, delegate)
+    set_row(room, seq, OLD_HTML, RENDERER_VERSION - 1)
+    sign_in(client, delegate)
+    page = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert "<p>Ciao <strong>a tutti</strong></p>" in page and "onerror" not in page

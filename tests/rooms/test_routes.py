@@ -29,6 +29,42 @@ def test_room_page_shows_messages_and_the_composer(client, connect, room, delega
     assert "socket.io.min.js" in html and "js/rooms.js" in html
 
 
+def test_an_edit_a_new_name_and_a_deletion_show_on_the_next_request(client, connect, room,
+                                                                    delegate, coordinator):
+    writer = connect(coordinator)
+    seq = writer.send(room, "Prima versione")["id"]
+    sign_in(client, delegate)
+
+    def page() -> str:
+        html = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+        return html[html.index('id="room-messages"'):html.index('id="room-typing"')]
+
+    assert "Prima versione" in page() and "Cora Coordina" in page()
+    assert writer.emit("edit", {"room": room.id, "id": seq, "body": "Seconda versione"})["ok"]
+    edited = page()
+    assert "Seconda versione" in edited and "Prima versione" not in edited and "modificato" in edited
+    coordinator.full_name = "Cora Nuova"
+    db.session.commit()
+    assert "Cora Nuova" in page() and "Cora Coordina" not in page()
+    client.set_cookie("lab_lang", "en")
+    assert ">edited<" in page() and ">Tuscany<" in page()
+    client.delete_cookie("lab_lang")
+    assert writer.emit("delete", {"room": room.id, "id": seq})["ok"]
+    deleted = page()
+    assert "Messaggio eliminato." in deleted and "Seconda versione" not in deleted
+
+
+def test_the_texts_for_the_rooms_script_follow_the_language_of_each_request(client, room, delegate):
+    sign_in(client, delegate)
+    italian = "Connesso: i messaggi arrivano in tempo reale."
+    assert italian in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    client.set_cookie("lab_lang", "en")
+    english = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert "Connected: messages arrive in real time." in english and italian not in english
+    client.delete_cookie("lab_lang")
+    assert italian in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+
+
 def test_outsider_cannot_open_the_room(client, room, outsider):
     sign_in(client, outsider)
     assert client.get(f"/rooms/{room.id}").status_code == 403
