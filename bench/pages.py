@@ -151,10 +151,9 @@ def cpu_seconds(server) -> float:
 
     On a machine shared with other work, requests per second measure the scheduler as much as
     the code: the CPU time each request costs does not depend on the load."""
-    if server is None:
-        return 0.0
-    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    from rooms_common import cpu_seconds as process_cpu_seconds
+
+    return process_cpu_seconds(server.process.pid) if server else 0.0
 
 
 def measure(args, folder: Path) -> list[dict]:
