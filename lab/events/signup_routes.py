@@ -109,13 +109,9 @@ def guest_cancel(token: str):
 def add_question(event_id: int):
     """Ask people registering one more question."""
     event = queries.event_managed_by(current_user, event_id)
-    form = question_form()
-    if form.validate_on_submit():
-        flash_outcome(lambda: questions.add_question(current_user, event, _draft(form)),
-              _("Domanda aggiunta al modulo d'iscrizione."))
-    else:
-        flash(_("Scrivi la domanda (al massimo 300 caratteri)."), "danger")
-    return redirect(url_for("events.manage", event_id=event.id, _anchor="questions-title"))
+    return _save_question(event, question_form(),
+                          lambda draft: questions.add_question(current_user, event, draft),
+                          _("Domanda aggiunta al modulo d'iscrizione."))
 
 
 @bp.post("/events/<int:event_id>/questions/<int:question_id>")
@@ -124,13 +120,9 @@ def update_question(event_id: int, question_id: int):
     """Change a question of the registration form."""
     event = queries.event_managed_by(current_user, event_id)
     question = questions.question_in(event, question_id)
-    form = question_form(question)
-    if form.validate_on_submit():
-        flash_outcome(lambda: questions.update_question(current_user, question, _draft(form)),
-              _("Domanda modificata."))
-    else:
-        flash(_("Scrivi la domanda (al massimo 300 caratteri)."), "danger")
-    return redirect(url_for("events.manage", event_id=event.id, _anchor="questions-title"))
+    return _save_question(event, question_form(question),
+                          lambda draft: questions.update_question(current_user, question, draft),
+                          _("Domanda modificata."))
 
 
 @bp.post("/events/<int:event_id>/questions/<int:question_id>/delete")
@@ -140,6 +132,19 @@ def remove_question(event_id: int, question_id: int):
     event = queries.event_managed_by(current_user, event_id)
     question = questions.question_in(event, question_id)
     attempt(lambda: questions.remove_question(current_user, question), _("Domanda tolta."))
+    return _back_to_questions(event)
+
+
+def _save_question(event, form, save, done: str):
+    """Save the form's question with ``save(draft)``, or say what is missing; back to the list."""
+    if form.validate_on_submit():
+        flash_outcome(lambda: save(_draft(form)), done)
+    else:
+        flash(_("Scrivi la domanda (al massimo 300 caratteri)."), "danger")
+    return _back_to_questions(event)
+
+
+def _back_to_questions(event):
     return redirect(url_for("events.manage", event_id=event.id, _anchor="questions-title"))
 
 
