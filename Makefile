@@ -40,8 +40,10 @@ run: demo
 	@echo "Laboratorio on http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
+# One pytest worker per core (pytest-xdist); each has its own databases (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Every benchmark, at a size for a 2-core machine, as one Markdown table: see bench/README.md.
 bench: setup

@@ -136,7 +136,9 @@ class Config:
     SOCKETIO_LOCAL_ORIGINS = True
 
     # Rooms: messages per person per window, and the Redis that tells every process to drop a
-    # signed-out or removed person's sockets (SOCKETIO_MESSAGE_QUEUE when unset).
+    # signed-out or removed person's sockets (SOCKETIO_MESSAGE_QUEUE when unset). The prefix
+    # starts the rooms' Redis keys and channels, Socket.IO's included: give each deployment
+    # sharing a Redis its own.
     ROOMS_FLOOD_LIMIT = int(env("ROOMS_FLOOD_LIMIT", 10))
     ROOMS_FLOOD_SECONDS = int(env("ROOMS_FLOOD_SECONDS", 10))
     ROOMS_REDIS_URL = env("ROOMS_REDIS_URL")

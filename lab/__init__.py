@@ -70,6 +70,8 @@ def register_sockets(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Deployments (or test clusters) sharing one Redis must not hear each other's messages.
+        channel=app.config["ROOMS_REDIS_PREFIX"] + "socketio",
         cors_allowed_origins=security.socket_origins(app.config),
         max_http_buffer_size=64 * 1024,
     )

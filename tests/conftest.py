@@ -7,12 +7,13 @@ import contextvars
 import itertools
 import os
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 
 from lab import create_app
 from lab.core import jobs
@@ -24,6 +25,38 @@ from tests.append_only import triggers_bypassed
 from tests.factories import make_person
 from tests.smtp import SmtpSink
 
+
+def _give_each_worker_its_own_databases() -> None:
+    """Under pytest-xdist (``make test`` runs a worker per core), point each worker at a
+    PostgreSQL database and a Redis database of its own: ``test`` becomes ``test_gw0``,
+    ``test_gw1``..., Redis's ``/0`` becomes ``/0``, ``/1``... Set before any test module reads
+    the variables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ...
+    if not worker:
+        return
+    database = os.environ.get("TEST_DATABASE_URL", "")
+    if database.startswith("postgres"):
+        own = f"{urlsplit(database).path.lstrip('/')}_{worker}"
+        admin = create_engine(_driver(database), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": own}) is None:
+                connection.execute(text(f'CREATE DATABASE "{own}"'))
+        admin.dispose()
+        os.environ["TEST_DATABASE_URL"] = urlunsplit(urlsplit(database)._replace(path=f"/{own}"))
+    if redis := os.environ.get("TEST_REDIS_URL"):
+        parts = urlsplit(redis)
+        number = int(parts.path.lstrip("/") or 0) + int(worker.removeprefix("gw"))
+        os.environ["TEST_REDIS_URL"] = urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def _driver(url: str) -> str:
+    from config import database_url
+
+    return database_url(url)
+
+
+_give_each_worker_its_own_databases()
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 # Reference data put there by migrations; every other table is emptied between tests.
@@ -71,12 +104,6 @@ def app(smtp, tmp_path_factory):
         reset_schema()
         upgrade()
     return app
-
-
-def _driver(url: str) -> str:
-    from config import database_url
-
-    return database_url(url)
 
 
 def reset_schema() -> None:

@@ -15,6 +15,7 @@ NAME = r"""["']([A-Z][A-Z0-9_]*)["']"""
 READ = re.compile(rf"(?:\benv|_bool|_list|os\.environ\.get|os\.getenv)\(\s*{NAME}"
                   rf"|os\.environ\[\s*{NAME}\s*\]")
 LISTED = re.compile(r"^([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+SET_BY_TOOLS = {"PYTEST_XDIST_WORKER"}  # pytest-xdist names each worker: not a setting
 REAL_SECRET = "x7Jq2-a-real-secret-of-forty-bytes-9Lm4"
 
 
@@ -23,7 +24,7 @@ def settings_read() -> set[str]:
     for path in READERS:
         for match in READ.finditer(path.read_text(encoding="utf-8")):
             names.add(match.group(1) or match.group(2))
-    return names
+    return names - SET_BY_TOOLS
 
 
 def settings_listed() -> set[str]:

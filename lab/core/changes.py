@@ -20,6 +20,8 @@ PRIVATE_TABLES = frozenset({
     "audit_entries", "notification_settings", "job_failures", "rooms", "room_messages",
     "room_message_edits", "room_read_states", "room_mutes", "room_mentions",
 })
+# Columns of public tables that no page shows: a sign-in writes one, and must not empty every kept page.
+PRIVATE_COLUMNS = {"users": frozenset({"last_sign_in_at"})}
 _CHANGED = "public_data_changed"  # in Session.info until the transaction ends
 
 READ_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
@@ -43,10 +45,18 @@ def _public(instance) -> bool:
     return any(table.name not in PRIVATE_TABLES for table in inspect(instance).mapper.tables)
 
 
+def _publicly_modified(instance) -> bool:
+    """Whether a loaded row changed in a column some page may show."""
+    state = inspect(instance)
+    private = frozenset().union(*(PRIVATE_COLUMNS.get(table.name, ()) for table in state.mapper.tables))
+    return any(attribute.history.has_changes() for attribute in state.attrs
+               if attribute.key not in private)
+
+
 @event.listens_for(Session, "before_flush")
 def _note_flushed_changes(session, flush_context, instances) -> None:
     if (any(_public(instance) for instance in chain(session.new, session.deleted))
-            or any(_public(instance) and session.is_modified(instance)
+            or any(_public(instance) and _publicly_modified(instance)
                    for instance in session.dirty)):
         session.info[_CHANGED] = True
 

@@ -97,6 +97,18 @@ def test_a_message_in_a_room_leaves_the_kept_pages(app, client, group, delegate)
     assert not rendered(app, client, "/groups")[1]
 
 
+def test_a_sign_in_leaves_the_kept_pages_and_a_new_name_empties_them(app, client, delegate):
+    """A sign-in writes ``users.last_sign_in_at``, which no page shows."""
+    rendered(app, client, "/groups")
+    version = public_version()
+    sign_in(app.test_client(), delegate)
+    assert public_version() == version
+    assert not rendered(app, client, "/groups")[1]
+    delegate.full_name = "Dario Delegato Rossi"
+    db.session.commit()
+    assert public_version() == version + 1
+
+
 def test_a_new_representative_shows_on_the_region_page(app, client):
     assert "Nuova Delegata" not in rendered(app, client, "/regions/piemonte")[0]
     make_person("nuova@example.org", "Nuova Delegata", "delegate", "piemonte")

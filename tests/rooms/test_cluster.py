@@ -140,3 +140,33 @@ def test_an_admin_s_change_through_one_process_reaches_the_socket_on_the_other(c
         assert_closed_within_a_second(member, signed_out)
     finally:
         member.disconnect()
+
+
+def test_two_deployments_sharing_one_redis_do_not_hear_each_other(tmp_path):
+    """Each deployment's Socket.IO channel starts with its own ``ROOMS_REDIS_PREFIX``."""
+    with scratch_database(DATABASE) as database:
+        setup = prepare(database, members=1, instance=tmp_path)
+        servers = [Server(server_env(database, REDIS, free_port(), tmp_path,
+                                     f"lab-test-{uuid.uuid4().hex[:8]}:"),
+                          tmp_path / f"deployment{n}.log") for n in range(2)]
+        clients = []
+        try:
+            for server in servers:
+                server.start()
+            ours, theirs = servers
+            heard = Inbox()
+            listener = rooms_client(theirs.url, session_cookie(theirs.url, setup["emails"][1], PASSWORD),
+                                    message_posted=heard)
+            sender = rooms_client(ours.url, session_cookie(ours.url, setup["emails"][0], PASSWORD))
+            clients += [listener, sender]
+            assert listener.call("join", {"room": setup["room"]}, namespace="/rooms")["ok"]
+            assert sender.call("join", {"room": setup["room"]}, namespace="/rooms")["ok"]
+            assert sender.call("send", {"room": setup["room"], "body": "Solo per noi",
+                                        "key": uuid.uuid4().hex}, namespace="/rooms")["ok"]
+            time.sleep(1.0)
+            assert heard.items == []
+        finally:
+            for client in clients:
+                client.disconnect()
+            for server in servers:
+                server.stop()
