@@ -54,7 +54,7 @@ def for_group(slug: str):
 @login_required
 def show(room_id: int):
     """Show a room: the latest messages, the people present, and the box to write."""
-    room = services.room_for(current_user, room_id)
+    room, last_read = services.room_and_last_read(current_user, room_id)
     recent, older = services.messages_before(room, None)
     moderator = services.can_moderate(current_user, room)
     mute_form = None
@@ -64,11 +64,11 @@ def show(room_id: int):
                                     if p.id != current_user.id]
     return render_template(
         "rooms/show.html", room=room, messages=recent, older=older, moderator=moderator,
-        form=MessageForm(key=uuid.uuid4().hex), mute_form=mute_form,
+        message_key=uuid.uuid4().hex, mute_form=mute_form,
         button=ButtonForm() if moderator else None,
         mutes=moderation.active_mutes(room) if moderator else [],
         room_form=RoomForm() if room.group and moderator else None,
-        last_read=services.last_read(current_user, room),
+        last_read=last_read,
         may_propose=proposals.may_propose(current_user, room))
 
 

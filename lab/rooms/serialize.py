@@ -91,9 +91,11 @@ def shown_message(message: Message) -> ShownMessage:
 
 
 @bp.app_template_global()
-def message_item(message: Message, may_propose: bool) -> Markup:
-    """Return a message's item on a room's page, rendered once per all that it shows."""
-    return rendered_item(shown_message(message), may_propose, str(get_locale()), request.script_root)
+def message_items(messages: list[Message], may_propose: bool) -> Markup:
+    """Return the messages' items on a room's page, each rendered once per all that it shows."""
+    locale, script_root = str(get_locale()), request.script_root
+    return Markup("").join(rendered_item(shown_message(message), may_propose, locale, script_root)
+                           for message in messages)
 
 
 # Kept under all that the item shows, so an edit, a deletion or an author's new name makes a new
