@@ -14,7 +14,7 @@ from lab.library.editing_routes import new_practice_page
 from lab.library.proposals import message_prefill
 from lab.rooms import bp, messages, moderation, proposals, services
 from lab.rooms.forms import MessageForm, MuteForm, RoomForm
-from lab.rooms.serialize import message_json
+from lab.rooms.serialize import latest_shown, message_json
 
 JSON_LIMIT_MAX = 500
 
@@ -55,7 +55,7 @@ def for_group(slug: str):
 def show(room_id: int):
     """Show a room: the latest messages, the people present, and the box to write."""
     room, last_read = services.room_and_last_read(current_user, room_id)
-    recent, older = services.messages_before(room, None)
+    recent, older = latest_shown(room.id, services.PAGE_SIZE)
     moderator = services.can_moderate(current_user, room)
     mute_form = None
     if moderator:
