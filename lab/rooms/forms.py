@@ -9,8 +9,7 @@ from lab.rooms.moderation import MAX_MUTE_MINUTES
 
 
 class MessageForm(Form):
-    body = TextAreaField(_l("Messaggio"), validators=[DataRequired(), Length(max=BODY_MAX)],
-                         description=_l("Puoi usare Markdown e citare una persona con @Nome Cognome."))
+    body = TextAreaField(_l("Messaggio"), validators=[DataRequired(), Length(max=BODY_MAX)])
     key = HiddenField(validators=[DataRequired(), Length(min=8, max=KEY_MAX)])
 
 

@@ -62,6 +62,11 @@ class Room(db.Model):
         return f"<Room {self.id} {self.kind} group={self.group_id}>"
 
 
+def html_to_show(source: str, html: str, html_version: int) -> str:
+    """Return a message's stored HTML, or its text rendered afresh if an older renderer made it."""
+    return html if html_version == RENDERER_VERSION else render_markdown(source)
+
+
 class Message(db.Model):
     __tablename__ = "room_messages"
     __table_args__ = (
@@ -98,9 +103,7 @@ class Message(db.Model):
 
         Stale rows cost a rendering on each read until ``flask lab rerender`` rewrites them.
         """
-        if self.html_version == RENDERER_VERSION:
-            return self.body_html
-        return render_markdown(self.body_source)
+        return html_to_show(self.body_source, self.body_html, self.html_version)
 
     def shown_html(self) -> Markup:
         """Return ``current_html`` for a page: HTML that ``render_markdown`` made and sanitized.

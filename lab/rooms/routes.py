@@ -14,7 +14,7 @@ from lab.library.editing_routes import new_practice_page
 from lab.library.proposals import message_prefill
 from lab.rooms import bp, messages, moderation, proposals, services
 from lab.rooms.forms import MessageForm, MuteForm, RoomForm
-from lab.rooms.serialize import message_json
+from lab.rooms.serialize import latest_shown, message_json
 
 JSON_LIMIT_MAX = 500
 
@@ -54,8 +54,8 @@ def for_group(slug: str):
 @login_required
 def show(room_id: int):
     """Show a room: the latest messages, the people present, and the box to write."""
-    room = services.room_for(current_user, room_id)
-    recent, older = services.messages_before(room, None)
+    room, last_read = services.room_and_last_read(current_user, room_id)
+    recent, older = latest_shown(room.id, services.PAGE_SIZE)
     moderator = services.can_moderate(current_user, room)
     mute_form = None
     if moderator:
@@ -64,11 +64,11 @@ def show(room_id: int):
                                     if p.id != current_user.id]
     return render_template(
         "rooms/show.html", room=room, messages=recent, older=older, moderator=moderator,
-        form=MessageForm(key=uuid.uuid4().hex), mute_form=mute_form,
+        message_key=uuid.uuid4().hex, mute_form=mute_form,
         button=ButtonForm() if moderator else None,
         mutes=moderation.active_mutes(room) if moderator else [],
         room_form=RoomForm() if room.group and moderator else None,
-        last_read=services.last_read(current_user, room),
+        last_read=last_read,
         may_propose=proposals.may_propose(current_user, room))
 
 

@@ -84,10 +84,29 @@ def room_titles(room_id: int) -> dict[str, str]:
 
 def room_for(user: User, room_id: int) -> Room:
     """Return a room the person may use, or refuse."""
-    room = room_by_id(room_id)
+    return _readable(user, room_by_id(room_id))
+
+
+def _readable(user: User, room: Room) -> Room:
     if not can_read(user, room):
         raise NotPermitted(_("Non fai parte di questa stanza."))
     return room
+
+
+# The room and the person's read marker in one statement, built once: 0.31 ms of CPU against
+# 0.64 ms for the two lookups (alternating, 5 x 300 in one process, load 7-9).
+_ROOM_AND_READ = (select(Room, ReadState.last_read_seq)
+                  .outerjoin(ReadState, (ReadState.room_id == Room.id)
+                             & (ReadState.user_id == bindparam("user_id")))
+                  .where(Room.id == bindparam("room_id")))
+
+
+def room_and_last_read(user: User, room_id: int) -> tuple[Room, int]:
+    """Return a room the person may use and the last message id they read there, or refuse."""
+    found = db.session.execute(_ROOM_AND_READ, {"room_id": room_id, "user_id": user.id}).first()
+    if found is None:
+        raise NotFound(_("Stanza non trovata."))
+    return _readable(user, found[0]), found[1] or 0
 
 
 # --- the rooms that exist once ----------------------------------------------------------------

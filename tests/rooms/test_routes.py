@@ -1,7 +1,10 @@
 """Room pages and the JSON history, through HTTP: the same ids as over the socket."""
+import re
+
 from sqlalchemy import select
 
 from lab.extensions import db
+from lab.rooms import services
 from lab.rooms.models import Message, Mute, Room
 from tests.conftest import sign_in
 from tests.rooms.conftest import key
@@ -27,6 +30,21 @@ def test_room_page_shows_messages_and_the_composer(client, connect, room, delega
     html = client.get(f"/rooms/{room.id}").get_data(as_text=True)
     assert 'id="m-1"' in html and "<em>a tutti</em>" in html and 'id="composer"' in html
     assert "socket.io.min.js" in html and "js/rooms.js" in html
+
+
+def test_the_page_carries_the_persons_read_marker_and_a_new_key_each_time(client, connect, room,
+                                                                          delegate, coordinator):
+    writer = connect(coordinator)
+    writer.send(room, "Uno")
+    writer.send(room, "Due")
+    sign_in(client, delegate)
+    first = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert 'data-last-read="0"' in first
+    services.mark_read(delegate, room, 1)
+    second = client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    assert 'data-last-read="1"' in second
+    keys = [re.search(r'name="key" value="([0-9a-f]{32})"', page).group(1) for page in (first, second)]
+    assert keys[0] != keys[1] and 'name="csrf_token"' in second
 
 
 def test_an_edit_a_new_name_and_a_deletion_show_on_the_next_request(client, connect, room,
