@@ -7,8 +7,8 @@ needs and the consent to the public list), 100 clients at a time (each client se
 requests one after the other, on one keep-alive connection, as a browser would). The platform
 runs as in production (deploy/serve.py, one gevent process) on a scratch PostgreSQL database.
 In the same run, the same burst goes to a bare Flask endpoint under the same server stack
-(deploy/serve.py's listener, gevent's WSGIServer) that inserts one row in one transaction on
-the same database, with the platform's pool. Target: our p95 at most 3x the bare endpoint's.
+(deploy/serve.py's listener, its line of requests, gevent's WSGIServer) that inserts one row in
+one transaction on the same database, with the platform's pool. Target: our p95 at most 3x the bare endpoint's.
 Beside it, not a target, the same burst at the bare server's /fair/events/<id>/join: the
 simplest correct registration (session cookie, CSRF token, the session's person, the event's
 row lock, the seat count, one insert). Each burst also gives the server's CPU time per request
@@ -87,14 +87,14 @@ def serve_bare() -> None:
 
     from config import Config
     from deploy.serve import listener
-    from lab.core.database import engine_options
+    from lab.core.database import engine_options, in_arrival_order
     from tests.rooms.cluster import SECRET
 
     url = os.environ["BARE_DATABASE_URL"]
-    engine = create_engine(url, **engine_options({
-        "SQLALCHEMY_DATABASE_URI": url, "DATABASE_POOL_SIZE": Config.DATABASE_POOL_SIZE,
-        "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW,
-        "DATABASE_POOL_TIMEOUT": Config.DATABASE_POOL_TIMEOUT}))
+    pool = {"SQLALCHEMY_DATABASE_URI": url, "DATABASE_POOL_SIZE": Config.DATABASE_POOL_SIZE,
+            "DATABASE_MAX_OVERFLOW": Config.DATABASE_MAX_OVERFLOW,
+            "DATABASE_POOL_TIMEOUT": Config.DATABASE_POOL_TIMEOUT}
+    engine = create_engine(url, **engine_options(pool))
     with engine.begin() as connection:
         connection.execute(text(BARE_TABLE))
         connection.execute(text(FAIR_TABLE))
@@ -112,7 +112,7 @@ def serve_bare() -> None:
                      methods=["POST"])
 
     app.add_url_rule("/healthz", "healthz", lambda: "ok")
-    pywsgi.WSGIServer(listener("127.0.0.1", int(os.environ["PORT"])), app,
+    pywsgi.WSGIServer(listener("127.0.0.1", int(os.environ["PORT"])), in_arrival_order(app, pool),
                       log=None).serve_forever()
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gevent import pywsgi  # noqa: E402
 
 from lab import create_app  # noqa: E402
+from lab.core.database import in_arrival_order  # noqa: E402
 from lab.library.bitsets import warm_up  # noqa: E402
 
 def listener(host: str, port: int) -> socket.socket:
@@ -51,7 +52,8 @@ def main() -> None:
     app.logger.info("Laboratorio (gevent) on http://%s:%s", host, port)
     log = "default" if app.config["ACCESS_LOG"] else None
     # What socketio.run() does under gevent, with our listening socket.
-    pywsgi.WSGIServer(listener(host, port), app, log=log).serve_forever()
+    pywsgi.WSGIServer(listener(host, port), in_arrival_order(app, app.config),
+                      log=log).serve_forever()
 
 
 if __name__ == "__main__":

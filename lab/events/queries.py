@@ -38,7 +38,11 @@ def can_manage(person: User, event: Event) -> bool:
 
 def event_for(viewer: User, event_id: int) -> Event:
     """Return the event if the viewer may see it: drafts only to those who manage them."""
-    event = db.session.get(Event, event_id)
+    return visible_to(viewer, db.session.get(Event, event_id))
+
+
+def visible_to(viewer: User, event: Event | None) -> Event:
+    """Return the event read for the viewer, unless it is unknown or a draft they do not manage."""
     if event is None or not (event.is_public or can_manage(viewer, event)):
         raise NotFound(_("Evento non trovato."))
     return event

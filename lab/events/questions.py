@@ -18,6 +18,7 @@ from lab.accounts.models import User
 from lab.core.errors import DomainError, NotFound
 from lab.core.timeutil import to_rome_date, utcnow
 from lab.events.models import Answer, Event, Question, QuestionKind, Registration, Signup, Status
+from lab.events.queries import visible_to
 from lab.events.services import check_manager
 from lab.extensions import db
 
@@ -65,6 +66,16 @@ class Details:
 def questions_of(event: Event) -> list[Question]:
     return list(db.session.scalars(select(Question).where(Question.event_id == event.id)
                                    .order_by(Question.position, Question.id)))
+
+
+def event_with_questions(viewer: User, event_id: int) -> tuple[Event, list[Question]]:
+    """``event_for`` and ``questions_of`` in one round trip: the registration form's, which
+    every registration posts (its figure is in ``lab.events.signup_routes.join``)."""
+    rows = db.session.execute(
+        select(Event, Question).outerjoin(Question, Question.event_id == Event.id)
+        .where(Event.id == event_id).order_by(Question.position, Question.id)).all()
+    event = visible_to(viewer, rows[0].Event if rows else None)
+    return event, [row.Question for row in rows if row.Question is not None]
 
 
 def question_in(event: Event, question_id: int) -> Question:
