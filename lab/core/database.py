@@ -6,7 +6,6 @@ from collections import deque
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.wsgi import ClosingIterator
 
 # Socket.IO's requests (deploy/nginx.conf's location): a WebSocket or a long poll lasts as long
 # as the client stays, so it must not hold a place in the line.
@@ -90,7 +89,9 @@ def in_arrival_order(wsgi_app, config):
 
     Inside, no request waits for a connection, so the pool cannot serve them out of order. One
     that waited ``DATABASE_POOL_TIMEOUT`` in line goes on to the pool, which answers it 503 if
-    no connection comes free in time either (lab.core.errors).
+    no connection comes free in time either (lab.core.errors). A place is held while the app
+    builds the answer, whose connection Flask gives back before returning it: not while the
+    server sends it, so clients that read slowly keep nobody waiting.
     """
     line = ArrivalLine(config["DATABASE_POOL_SIZE"] + config["DATABASE_MAX_OVERFLOW"])
     timeout = config["DATABASE_POOL_TIMEOUT"]
@@ -99,9 +100,8 @@ def in_arrival_order(wsgi_app, config):
         if environ.get("PATH_INFO", "").startswith(SOCKETS_PATH) or not line.enter(timeout):
             return wsgi_app(environ, start_response)
         try:
-            return ClosingIterator(wsgi_app(environ, start_response), line.leave)
-        except BaseException:
+            return wsgi_app(environ, start_response)
+        finally:
             line.leave()
-            raise
 
     return queued

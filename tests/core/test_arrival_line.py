@@ -47,21 +47,42 @@ def test_a_waiter_whose_time_runs_out_leaves_the_line_without_a_place():
     assert line.enter(timeout=0)
 
 
-def test_beyond_the_pool_a_request_waits_until_an_answer_is_closed_but_sockets_pass():
-    calls = []
+def wait_until(condition) -> None:
+    deadline = time.monotonic() + 5
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def test_beyond_the_pool_a_request_waits_until_an_answer_is_built_but_sockets_pass():
+    calls, answered = [], threading.Event()
 
     def app(environ, start_response):
         calls.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] == "/events/1/join":
+            answered.wait(5)
         return [b"ok"]
 
     queued = in_arrival_order(app, {"DATABASE_POOL_SIZE": 1, "DATABASE_MAX_OVERFLOW": 0,
                                     "DATABASE_POOL_TIMEOUT": 5})
-    first = queued({"PATH_INFO": "/events/1/join"}, None)
+    first = threading.Thread(target=queued, args=({"PATH_INFO": "/events/1/join"}, None))
+    first.start()
+    wait_until(lambda: calls)
     second = threading.Thread(target=queued, args=({"PATH_INFO": "/events/2/join"}, None))
     second.start()
     queued({"PATH_INFO": "/socket.io/"}, None)
     time.sleep(0.05)
     assert calls == ["/events/1/join", "/socket.io/"]
-    first.close()
+    answered.set()
+    first.join(5)
     second.join(5)
     assert calls == ["/events/1/join", "/socket.io/", "/events/2/join"]
+
+
+def test_a_client_reading_its_answer_slowly_keeps_nobody_waiting():
+    queued = in_arrival_order(lambda environ, start_response: [b"a long answer"],
+                              {"DATABASE_POOL_SIZE": 1, "DATABASE_MAX_OVERFLOW": 0,
+                               "DATABASE_POOL_TIMEOUT": 5})
+    queued({"PATH_INFO": "/library/1/attachments/1"}, None)  # not read, nor closed, yet
+    started = time.monotonic()
+    assert queued({"PATH_INFO": "/events"}, None) == [b"a long answer"]
+    assert time.monotonic() - started < 1
