@@ -83,14 +83,14 @@ def drain(crowd: Crowd, phase: str, expected: int, patience: float = 10.0,
     the next phase starts once it has drained, or it would be measured on a busy server. On a
     loaded machine a server can also pause for over a second: stopping at the first quiet
     second counted a quarter of a phase's deliveries once, and its p95 on that quarter. Waiting
-    for a quiet second after the last delivery as well cost about 2 s a phase, a sixth of
-    ``make bench``'s fan-out, and measured nothing: every delivery of the phase is in.
+    as well for a quiet second after the last delivery cost at least 2 s a phase (two sleeps
+    of a second; 66 phases in ``make bench``'s fan-out) and measured nothing more.
     """
     samples, last = [], time.time()
     while len(samples) < expected:
         time.sleep(poll)
-        arrived = [sample for sample in crowd.collect() if sample[0] == phase]
-        samples += arrived
+        arrived = crowd.collect()  # an earlier phase's backlog still arriving: not stalled
+        samples += [sample for sample in arrived if sample[0] == phase]
         if arrived:
             last = time.time()
         elif time.time() - last >= patience:
@@ -223,7 +223,8 @@ def main() -> None:
     others = {name: Path(folder).resolve()
               for name, folder in (item.split("=", 1) for item in args.compare)}
     sizes = []
-    # One scratch database for every size: migrating and dropping one took 15-45 s.
+    # One scratch database for every size: one migration (2.5 s) and one drop (up to 45 s on
+    # a loaded machine, bench/README.md "Two-process cluster") fewer.
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp, \
             scratch_database(DATABASE) as database:
         setup = prepare(database, members=1, instance=Path(tmp))
