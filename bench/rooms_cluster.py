@@ -51,10 +51,9 @@ class Deployment:
 
     def measure(self, size: int, rate: float, seconds: float) -> dict:
         """Latencies from send to receipt at ``rate`` messages a second."""
-        steady(self.sender, self.room, rate, 1, phase="W")  # warm-up
-        drain(self)
+        drain(self, "W", steady(self.sender, self.room, rate, 1, phase="W") * size)  # warm-up
         sent = steady(self.sender, self.room, rate, seconds)
-        latencies = [s[1] * 1000 for s in drain(self, sent * size) if s[0] == "F"]
+        latencies = [s[1] * 1000 for s in drain(self, "F", sent * size)]
         return {"deliveries": f"{len(latencies)}/{sent * size}",
                 "complete": len(latencies) == sent * size,
                 "p50_ms": round(percentile(latencies, 0.5), 1),

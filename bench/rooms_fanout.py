@@ -74,25 +74,28 @@ def steady(sender, room: int, rate: float, seconds: float, phase: str = "F") -> 
     return sent
 
 
-def drain(crowd: Crowd, expected: int = 0, quiet: float = 1.0,
-          patience: float = 10.0) -> list[tuple]:
-    """Collect until the ``expected`` deliveries are in and nothing has arrived for ``quiet``
-    seconds, or nothing at all for ``patience`` seconds: the phase is fully delivered.
+def drain(crowd: Crowd, phase: str, expected: int, patience: float = 10.0,
+          poll: float = 0.2) -> list[tuple]:
+    """Collect until the ``expected`` deliveries of ``phase`` are in, or nothing at all has
+    arrived for ``patience`` seconds: the phase is fully delivered.
 
     A server that acknowledges before delivering (the echo) builds a backlog at saturation;
     the next phase starts once it has drained, or it would be measured on a busy server. On a
     loaded machine a server can also pause for over a second: stopping at the first quiet
-    second counted a quarter of a phase's deliveries once, and its p95 on that quarter.
+    second counted a quarter of a phase's deliveries once, and its p95 on that quarter. Waiting
+    as well for a quiet second after the last delivery cost at least 2 s a phase (two sleeps
+    of a second; 66 phases in ``make bench``'s fan-out) and measured nothing more.
     """
     samples, last = [], time.time()
-    while True:
-        time.sleep(quiet)
-        arrived = crowd.collect()
-        samples += arrived
+    while len(samples) < expected:
+        time.sleep(poll)
+        arrived = crowd.collect()  # an earlier phase's backlog still arriving: not stalled
+        samples += [sample for sample in arrived if sample[0] == phase]
         if arrived:
             last = time.time()
-        elif len(samples) >= expected or time.time() - last >= patience:
-            return samples
+        elif time.time() - last >= patience:
+            break
+    return samples
 
 
 def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, rate=None) -> dict:
@@ -105,12 +108,11 @@ def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, r
     crowd = Crowd(url, reader_cookie, room, size)
     sender = connect(url, sender_cookie)
     sender.call("join", {"room": room}, namespace="/rooms")
-    steady(sender, room, 50, 1, phase="W")  # warm-up
-    drain(crowd)
+    drain(crowd, "W", steady(sender, room, 50, 1, phase="W") * size)  # warm-up
     cpu = CpuMeter(server.process.pid)
     sent, started = saturate(sender, room, seconds, window)
     result = {"saturation_msgs_sent": sent, **cpu.read()}
-    saturation = [s for s in drain(crowd, sent * size) if s[0] == "S"]
+    saturation = drain(crowd, "S", sent * size)
     duration = max(s[2] for s in saturation) - started
     delivered_rate = len(saturation) / size / duration
     own_rate = 0.5 * delivered_rate
@@ -118,9 +120,9 @@ def measure(server, sender_cookie, reader_cookie, room, size, seconds, window, r
     if rate is not None:
         # At half this server's own saturation first: once overloaded, a backlog would linger.
         own_sent = steady(sender, room, own_rate, seconds, phase="G")
-        own = [s[1] * 1000 for s in drain(crowd, own_sent * size) if s[0] == "G"]
+        own = [s[1] * 1000 for s in drain(crowd, "G", own_sent * size)]
     fixed_sent = steady(sender, room, rate or own_rate, seconds)
-    fixed = [s[1] * 1000 for s in drain(crowd, fixed_sent * size) if s[0] == "F"]
+    fixed = [s[1] * 1000 for s in drain(crowd, "F", fixed_sent * size)]
     sender.disconnect()
     crowd.finish()
     result.update({
@@ -180,13 +182,11 @@ def run_once(database: str, setup: dict, size: int, seconds: float, window: int,
     return result
 
 
-def run_size(size: int, seconds: float, window: int, folder: Path, shaped: bool,
-             runs: int, others: dict[str, Path]) -> dict:
-    """Run ``runs`` alternating runs in one scratch database; the ratios' medians beside them."""
-    with scratch_database(DATABASE) as database:
-        setup = prepare(database, members=1, instance=folder)
-        results = [run_once(database, setup, size, seconds, window, folder, shaped, others)
-                   for _ in range(runs)]
+def run_size(database: str, setup: dict, size: int, seconds: float, window: int, folder: Path,
+             shaped: bool, runs: int, others: dict[str, Path]) -> dict:
+    """Run ``runs`` alternating runs; the ratios' medians beside them."""
+    results = [run_once(database, setup, size, seconds, window, folder, shaped, others)
+               for _ in range(runs)]
     median = {against: {name: statistics.median(r[against][name] for r in results)
                         for name in ("p95_ratio", "throughput_ratio")}
               for against in ("vs_durable", "vs_echo", "durable_vs_echo")}
@@ -223,10 +223,14 @@ def main() -> None:
     others = {name: Path(folder).resolve()
               for name, folder in (item.split("=", 1) for item in args.compare)}
     sizes = []
-    with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
+    # One scratch database for every size: one migration (2.5 s) and one drop (up to 45 s on
+    # a loaded machine, bench/README.md "Two-process cluster") fewer.
+    with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp, \
+            scratch_database(DATABASE) as database:
+        setup = prepare(database, members=1, instance=Path(tmp))
         for size in args.sizes:
-            result = run_size(size, args.seconds, args.window, Path(tmp), args.shaped_bare,
-                              args.runs, others)
+            result = run_size(database, setup, size, args.seconds, args.window, Path(tmp),
+                              args.shaped_bare, args.runs, others)
             sizes.append(result)
             if not args.json:
                 describe(result)

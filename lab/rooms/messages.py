@@ -13,6 +13,7 @@ from limits import RateLimitItemPerSecond
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lab.accounts.audit import record
 from lab.accounts.models import User
@@ -21,10 +22,11 @@ from lab.core.markup import RENDERER_VERSION, render_markdown
 from lab.core.text import check_text
 from lab.core.timeutil import format_moment, utcnow
 from lab.extensions import db, limiter
+from lab.groups.queries import participation
 from lab.rooms import events
 from lab.rooms.batching import GroupCommit
 from lab.rooms.models import BODY_MAX, Mention, Message, MessageEdit, Room
-from lab.rooms.moderation import muted_until
+from lab.rooms.moderation import mute_end
 from lab.rooms.presence import presence
 from lab.rooms.serialize import message_json, new_message_json
 from lab.rooms.services import (
@@ -50,14 +52,41 @@ class Posted(NamedTuple):
     created: bool  # False for a retried key: the message stored the first time
 
 
+def posting_refusals(room_id: int, author_ids: set[int]) -> dict[int, NotPermitted]:
+    """The rule of who may write in a room now: whoever may read it, unless muted there.
+
+    Returns the refusal of each person who may not; raises NotFound without the room. Read in
+    one statement for everyone asked (the room, each person with their roles, whether they take
+    part in its group, when their mute ends), as the room's writer reads it for its batch: each
+    round trip of the writer waits for a busy event loop, and five of them were this reading
+    (7 a batch now instead of 11; p95 0.55x and 0.75x the code before in a room of 200, same
+    runs: bench/README.md, "Round trips in the writer").
+    """
+    rows = db.session.execute(
+        select(Room, User, participation(User.id, Room.group_id), mute_end(User.id, Room.id))
+        .select_from(Room).join(User, User.id.in_(author_ids)).where(Room.id == room_id)
+        .options(joinedload(User.role_assignments))).unique().all()
+    if not rows:
+        room_by_id(room_id)  # the room is gone, or none of these people exists
+    refusals = {author_id: NotPermitted(_("Non fai parte di questa stanza."))
+                for author_id in author_ids}
+    for room, person, takes_part, until in rows:
+        if not can_read(person, room, takes_part):
+            continue
+        if until is not None:
+            refusals[person.id] = NotPermitted(_(
+                "Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
+                time=format_moment(until)))
+        else:
+            del refusals[person.id]
+    return refusals
+
+
 def check_may_post(person: User, room: Room) -> None:
-    """The rule of who may write in a room now: whoever may read it, unless muted there."""
-    if not can_read(person, room):
-        raise NotPermitted(_("Non fai parte di questa stanza."))
-    until = muted_until(person.id, room.id)
-    if until is not None:
-        raise NotPermitted(_("Un coordinatore ti ha silenziato in questa stanza fino al %(time)s.",
-                             time=format_moment(until)))
+    """Refuse if the person may not write in the room now (``posting_refusals``)."""
+    refusal = posting_refusals(room.id, {person.id}).get(person.id)
+    if refusal is not None:
+        raise refusal
 
 
 def clean_body(body) -> str:
@@ -76,9 +105,9 @@ def post_message(author: User, room_id: int, body, client_key) -> Posted:
     """Store a message, then send it to the room; a retried key returns the stored message.
 
     The author's request checks only the text and the key; the room's writer then does the
-    rest for everything that reached the room meanwhile (``_write``): the posting rule once per
-    author, the retried keys, the flood limit, the numbering, one commit, and the broadcast in
-    order. A waiting send holds no connection, and takes none from the writer.
+    rest for everything that reached the room meanwhile (``_write``): the posting rule for its
+    authors in one statement, the retried keys, the flood limit, the numbering, one commit, and
+    the broadcast in order. A waiting send holds no connection, and takes none from the writer.
     """
     body = clean_body(body)
     if not isinstance(client_key, str) or not KEY_PATTERN.match(client_key):
@@ -133,33 +162,27 @@ def _write(room_id: int, drafts: list[_Draft]) -> list:
     """
     db.session.rollback()  # the writer's previous batch may have ended on a read
     try:
-        room = room_by_id(room_id)
+        refusals = posting_refusals(room_id, {draft.row["author_id"] for draft in drafts})
     except NotFound as missing:
         return [missing] * len(drafts)
-    outcomes = _screen(room, drafts)
+    outcomes = _screen(room_id, drafts, refusals)
     new = [draft for draft, outcome in zip(drafts, outcomes) if outcome is _NEW]
     if any("@" in draft.row["body_source"] for draft in new):
-        people = room_people(room)
+        people = room_people(room_by_id(room_id))
         for draft in new:
             draft.mentioned = _named_in(draft.row["body_source"], people, draft.row["author_id"])
     stored = iter(_store(room_id, new))
     return [next(stored) if outcome is _NEW else outcome for outcome in outcomes]
 
 
-def _screen(room: Room, drafts: list[_Draft]) -> list:
+def _screen(room_id: int, drafts: list[_Draft], refusals: dict[int, NotPermitted]) -> list:
     """Answer what is not a new message its author may post now; mark the rest ``_NEW``.
 
-    The posting rule is read once per author of the batch, then a retried key gets its stored
+    The authors the posting rule refuses are refused, then a retried key gets its stored
     message (not counted as flood), then each message counts towards its author's flood limit.
     """
-    refusals = {}
-    for author_id in {draft.row["author_id"] for draft in drafts}:
-        try:
-            check_may_post(db.session.get(User, author_id), room)
-        except NotPermitted as refusal:
-            refusals[author_id] = refusal
     retried = {(message.author_id, message.client_key): message for message in db.session.scalars(
-        select(Message).where(Message.room_id == room.id, Message.client_key.in_(
+        select(Message).where(Message.room_id == room_id, Message.client_key.in_(
             [draft.row["client_key"] for draft in drafts])))}
     outcomes = []
     for draft in drafts:

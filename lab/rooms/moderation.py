@@ -1,5 +1,5 @@
 """Coordinators keeping a room civil: muting a member for a time, and lifting it."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
@@ -17,11 +17,12 @@ from lab.rooms.services import can_moderate, can_read
 MAX_MUTE_MINUTES = 7 * 24 * 60
 
 
-def muted_until(user_id: int, room_id: int) -> datetime | None:
-    """Return when the person's longest current mute in the room ends; None if not muted."""
-    return db.session.scalar(select(func.max(Mute.until)).where(
+def mute_end(user_id, room_id):
+    """When a person's longest current mute in a room ends, as SQL (NULL if not muted);
+    ``user_id`` and ``room_id`` may be values or columns of the statement it is part of."""
+    return select(func.max(Mute.until)).where(
         Mute.room_id == room_id, Mute.user_id == user_id, Mute.lifted_at.is_(None),
-        Mute.until > utcnow()))
+        Mute.until > utcnow()).scalar_subquery()
 
 
 def active_mutes(room: Room) -> list[Mute]:

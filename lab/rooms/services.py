@@ -50,11 +50,16 @@ def held_roles(user: User) -> set[Role]:
     return {Role(assignment.role) for assignment in user.active_roles()}
 
 
-def can_read(user: User, room: Room) -> bool:
-    """Tell whether a person may read and write in a room, from the database as it is now."""
+def can_read(user: User, room: Room, takes_part: bool | None = None) -> bool:
+    """Tell whether a person may read and write in a room, from the database as it is now.
+
+    ``takes_part`` is whether they are a current member or coordinator of the room's group, if
+    already read with them (the room's writer reads it for a batch's authors in one statement).
+    """
     if not (user.is_authenticated and user.active):
         return False
-    return may_use(room.kind, held_roles(user), lambda: is_participant(user, room.group_id))
+    return may_use(room.kind, held_roles(user), lambda: (
+        is_participant(user, room.group_id) if takes_part is None else takes_part))
 
 
 def can_moderate(user: User, room: Room) -> bool:

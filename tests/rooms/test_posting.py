@@ -164,6 +164,7 @@ def test_concurrent_sends_run_no_statement_the_rooms_writer_could_run(app, room,
             start.wait()
             senders.add(threading.get_ident())
             acks.append(messages.post_message(author, room_id, f"n. {n}", key()).payload["id"])
+            senders.discard(threading.get_ident())  # a later writer thread may get its ident
 
     event.listen(db.engine, "before_cursor_execute", count_statement)
     try:
@@ -176,3 +177,26 @@ def test_concurrent_sends_run_no_statement_the_rooms_writer_could_run(app, room,
         event.remove(db.engine, "before_cursor_execute", count_statement)
     assert sorted(acks) == list(range(1, 9))
     assert statements and not any(statements)  # the writer's, none of the senders'
+
+
+def test_the_rooms_writer_reads_the_posting_rule_for_its_whole_batch_in_one_statement(
+        room, delegate, coordinator, outsider):
+    """Each statement of the writer waits for a busy event loop: the room, each author, their
+    roles, membership and mute were five round trips before the numbering, now one."""
+    moderation.mute_member(coordinator, room, delegate, 30)
+    room_id, muted, allowed, refused = room.id, delegate.id, coordinator.id, outsider.id
+    db.session.rollback()
+    statements = []
+
+    def count_statement(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count_statement)
+    try:
+        refusals = messages.posting_refusals(room_id, {muted, allowed, refused})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_statement)
+    assert len(statements) == 1
+    assert sorted(refusals) == sorted([muted, refused])
+    assert "silenziato" in refusals[muted].message
+    assert "Non fai parte" in refusals[refused].message
