@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lab.accounts import bp
-from lab.accounts.audit import (AuditFilter, AuditRow, action_labeller, known_actions,
+from lab.accounts.audit import (AuditFilter, AuditRow, action_choices, action_labeller,
                                 visible_entries)
 from lab.accounts.services import all_regions
 from lab.core.params import date_arg, id_arg, page_arg
@@ -34,7 +34,7 @@ def log():
         "accounts/admin/audit.html", entries=entries, has_more=has_more, audit_filter=audit_filter,
         region_options=rendered_region_options(shown_regions, audit_filter.region_id,
                                                str(get_locale())),
-        action_label=label, actions=sorted(known_actions(), key=label))
+        action_label=label, actions=action_choices())
 
 
 @bp.app_template_global()
